@@ -1,0 +1,13 @@
+"""ndgrad: Apache MXNet 1.x's imperative stack (nd, autograd, gluon) in pure Python on NumPy.
+
+    import ndgrad as mx
+    from ndgrad import nd, autograd
+"""
+from . import autograd, base, context, ndarray, random
+from . import ndarray as nd
+from .base import MXNetError
+from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus
+
+__version__ = "0.1.0"
+__all__ = ["autograd", "base", "context", "nd", "ndarray", "random", "MXNetError", "Context", "cpu",
+           "cpu_pinned", "current_context", "gpu", "num_gpus"]

@@ -1,0 +1,327 @@
+"""The autograd engine: recording state, the tape's nodes, and the backward walk.
+
+The engine knows no op. A recorded call is a :class:`Node` whose ``op`` carries a gradient rule
+``op.vjp(node, *output_grads) -> input_grads``; the rules are written with ndgrad's own ops, so running
+them while recording (``create_graph=True``) records the backward pass and gives gradients of any order.
+Leaves created by ``attach_grad``/``mark_variables`` are :class:`Variable` entries holding the gradient
+buffer. ``None`` stands for "no gradient" everywhere and is never materialised until a leaf needs it.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from .base import MXNetError
+
+__all__ = ["record", "pause", "train_mode", "predict_mode", "is_recording", "is_training",
+           "set_recording", "set_training", "mark_variables", "backward", "grad", "Function",
+           "get_symbol", "Node", "Variable"]
+
+
+class _State(threading.local):
+    recording = False
+    training = False
+
+
+_state = _State()
+
+
+def is_recording() -> bool:
+    """Whether operations are being recorded on this thread."""
+    return _state.recording
+
+
+def is_training() -> bool:
+    """Whether mode-dependent ops (Dropout, BatchNorm) run in training mode on this thread."""
+    return _state.training
+
+
+def set_recording(is_recording: bool) -> bool:
+    """Turn recording on or off; returns the previous state."""
+    prev, _state.recording = _state.recording, bool(is_recording)
+    return prev
+
+
+def set_training(train_mode: bool) -> bool:
+    """Turn training mode on or off; returns the previous state."""
+    prev, _state.training = _state.training, bool(train_mode)
+    return prev
+
+
+class _Scope:
+    """``with`` scope that sets recording and/or training and restores both on exit."""
+
+    __slots__ = ("_recording", "_saved", "_training")
+
+    def __init__(self, recording: bool | None, training: bool | None):
+        self._recording, self._training = recording, training
+        self._saved = []
+
+    def __enter__(self) -> _Scope:
+        self._saved.append((_state.recording, _state.training))
+        if self._recording is not None:
+            _state.recording = self._recording
+        if self._training is not None:
+            _state.training = self._training
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        _state.recording, _state.training = self._saved.pop()
+
+
+def record(train_mode: bool = True) -> _Scope:
+    """Scope in which operations are recorded for differentiation (training mode by default)."""
+    return _Scope(True, train_mode)
+
+
+def pause(train_mode: bool = False) -> _Scope:
+    """Scope in which nothing is recorded (prediction mode by default)."""
+    return _Scope(False, train_mode)
+
+
+def train_mode() -> _Scope:
+    """Scope with training mode on; recording unchanged."""
+    return _Scope(None, True)
+
+
+def predict_mode() -> _Scope:
+    """Scope with training mode off; recording unchanged."""
+    return _Scope(None, False)
+
+
+class Variable:
+    """A leaf of the graph: an array whose gradient is kept in ``grad`` according to ``grad_req``."""
+
+    __slots__ = ("grad", "grad_req")
+    nout = 1
+
+    def __init__(self, grad: Any, grad_req: str):
+        if grad_req not in ("write", "add", "null"):
+            raise MXNetError(f"grad_req must be 'write', 'add' or 'null', got {grad_req!r}")
+        self.grad, self.grad_req = grad, grad_req
+
+
+class Node:
+    """One recorded call: the op, its input arrays, its attributes and the outputs its rule needs.
+
+    ``inputs`` is set to ``None`` once a backward pass frees the node.
+    """
+
+    __slots__ = ("attrs", "ctx", "inputs", "nout", "op", "outputs")
+    array_cls: Any = None  # NDArray, set by ndgrad.ndarray so that output() can wrap raw arrays
+
+    def __init__(self, op: Any, inputs: tuple, attrs: dict, outputs: tuple | None, nout: int, ctx: Any):
+        self.op, self.inputs, self.attrs, self.outputs, self.nout, self.ctx = op, inputs, attrs, outputs, nout, ctx
+
+    def output(self, index: int = 0) -> Any:
+        """Output ``index`` as an array still attached to this node (for rules that reuse outputs)."""
+        return Node.array_cls(self.outputs[index], self.ctx, self, index)
+
+
+def mark_variables(variables: Any, gradients: Any, grad_reqs: str | Sequence[str] = "write") -> None:
+    """Make arrays leaves of the graph whose gradients are written to ``gradients``."""
+    if not isinstance(variables, (list, tuple)):
+        variables, gradients = [variables], [gradients]
+    if isinstance(grad_reqs, str):
+        grad_reqs = [grad_reqs] * len(variables)
+    if not len(variables) == len(gradients) == len(grad_reqs):
+        raise MXNetError(f"mark_variables: got {len(variables)} variables, {len(gradients)} gradients "
+                         f"and {len(grad_reqs)} grad_reqs; expected the same number of each")
+    for var, g, req in zip(variables, gradients, grad_reqs, strict=False):
+        var._node, var._oidx = Variable(g, req), 0
+
+
+def _parents(node: Any) -> Iterator[Any]:
+    if type(node) is Variable or node.inputs is None:
+        return iter(())
+    return (x._node for x in node.inputs if x is not None and x._node is not None)
+
+
+def _topological(roots: list) -> list:
+    """Nodes reachable from ``roots``, each before every node it consumes (iterative DFS, no recursion)."""
+    order, seen = [], set()
+    for root in roots:
+        if root in seen:
+            continue
+        seen.add(root)
+        stack = [(root, _parents(root))]
+        while stack:
+            node, pending = stack[-1]
+            for parent in pending:
+                if parent not in seen:
+                    seen.add(parent)
+                    stack.append((parent, _parents(parent)))
+                    break
+            else:
+                stack.pop()
+                order.append(node)
+    order.reverse()
+    return order
+
+
+_FREED = ("Cannot differentiate node because it is not in a computational graph. You need to set "
+          "is_recording to true or use autograd.record() to save computational graphs for backward. If you "
+          "want to differentiate the same graph twice, you need to pass retain_graph=True to backward.")
+
+
+def _accumulate(grads: dict, node: Any, index: int, g: Any) -> None:
+    slot = grads.get(node)
+    if slot is None:
+        slot = grads[node] = [None] * node.nout
+    slot[index] = g if slot[index] is None else slot[index] + g
+
+
+def _run(heads: Sequence, head_grads: Sequence | None, variables: Sequence | None, retain_graph: bool,
+         create_graph: bool, train: bool) -> list | None:
+    """Backpropagate from ``heads``; fill leaf buffers, or return gradients for ``variables``."""
+    if head_grads is None:
+        head_grads = [None] * len(heads)
+    if len(head_grads) != len(heads):
+        raise MXNetError(f"backward: got {len(heads)} heads but {len(head_grads)} head gradients")
+    grads: dict = {}
+    for head, hg in zip(heads, head_grads, strict=False):
+        if head._node is None:
+            raise MXNetError(_FREED)
+        if hg is None:
+            hg = head.ones_like()
+        elif hg.shape != head.shape:
+            raise MXNetError(f"backward: head gradient shape {hg.shape} does not match head shape {head.shape}")
+        _accumulate(grads, head._node, head._oidx, hg)
+    wanted = None if variables is None else {(v._node, v._oidx): i for i, v in enumerate(variables)
+                                             if v._node is not None}
+    found: list = [None] * (0 if variables is None else len(variables))
+    order = _topological(list(grads))
+    with _Scope(create_graph, train):
+        for node in order:
+            gs = grads.pop(node, None)
+            if gs is None:
+                continue
+            if wanted is not None:
+                for index, g in enumerate(gs):
+                    pos = wanted.get((node, index))
+                    if pos is not None:
+                        found[pos] = g
+            if type(node) is Variable:
+                if variables is None:
+                    _write_leaf(node, gs[0])
+                continue
+            inputs = node.inputs
+            if inputs is None:
+                raise MXNetError(_FREED)
+            dxs = node.op.vjp(node, *gs)
+            if node.nout == 1 and len(inputs) == 1 and not isinstance(dxs, (tuple, list)):
+                dxs = (dxs,)
+            for x, dx in zip(inputs, dxs, strict=False):
+                if dx is None or x is None or x._node is None:
+                    continue
+                if dx.shape != x.shape:
+                    dx = dx._sum_to_shape(x.shape)
+                _accumulate(grads, x._node, x._oidx, dx)
+            if not retain_graph:
+                node.inputs = node.outputs = None
+    if variables is None:
+        return None
+    return [g if g is not None else v.zeros_like() for g, v in zip(found, variables, strict=False)]
+
+
+def _write_leaf(var: Variable, g: Any) -> None:
+    if var.grad_req == "null" or var.grad is None:
+        return
+    if var.grad_req == "add":
+        var.grad._data += g._data
+    else:
+        var.grad._data[...] = g._data
+
+
+def backward(heads: Any, head_grads: Any = None, retain_graph: bool = False,
+             train_mode: bool = True) -> None:
+    """Compute the gradients of ``heads`` with respect to the marked variables, into their ``.grad``."""
+    if not isinstance(heads, (list, tuple)):
+        heads = [heads]
+        head_grads = None if head_grads is None else [head_grads]
+    _run(heads, head_grads, None, retain_graph, False, train_mode)
+
+
+def grad(heads: Any, variables: Any, head_grads: Any = None, retain_graph: bool | None = None,
+         create_graph: bool = False, train_mode: bool = True) -> list:
+    """Return the gradients of ``heads`` with respect to ``variables`` (a list), leaving ``.grad`` untouched.
+
+    With ``create_graph=True`` the returned gradients are themselves recorded, so they can be differentiated
+    again; ``retain_graph`` then defaults to True.
+    """
+    if not isinstance(heads, (list, tuple)):
+        heads = [heads]
+        head_grads = None if head_grads is None else [head_grads]
+    if not isinstance(variables, (list, tuple)):
+        variables = [variables]
+    if retain_graph is None:
+        retain_graph = create_graph
+    return _run(heads, head_grads, variables, retain_graph, create_graph, train_mode)
+
+
+def get_symbol(x: Any) -> Any:
+    """MXNet returns the recorded graph as a Symbol; ndgrad has no symbolic API."""
+    raise NotImplementedError("autograd.get_symbol: ndgrad has no Symbol API (imperative only)")
+
+
+class _FunctionOp:
+    """Adapter that lets the engine call a :class:`Function`'s ``backward`` as a gradient rule."""
+
+    __slots__ = ("function",)
+    name = "_CustomFunction"
+
+    def __init__(self, function: Function):
+        self.function = function
+
+    def vjp(self, node: Node, *gs: Any) -> tuple:
+        gs = tuple(g if g is not None else node.output(i).zeros_like() for i, g in enumerate(gs))
+        with pause():
+            dxs = self.function.backward(*gs)
+        if not isinstance(dxs, (list, tuple)):
+            dxs = (dxs,)
+        if len(dxs) != len(node.inputs):
+            raise MXNetError(f"{type(self.function).__name__}.backward returned {len(dxs)} gradients; "
+                             f"expected one per forward input ({len(node.inputs)})")
+        return tuple(dxs)
+
+
+class FunctionReuseError(MXNetError, AssertionError):
+    """A Function instance called twice (MXNet raises AssertionError here)."""
+
+
+class Function:
+    """A differentiable function with a hand-written ``forward`` and ``backward`` (on NDArrays).
+
+    ``forward`` runs unrecorded; its outputs are attached to the graph as one node whose gradient rule is
+    ``backward``. As in MXNet, an instance holds one call's saved state, so create one per use.
+    """
+
+    def __init__(self) -> None:
+        self._used = False
+        self.saved_tensors: tuple = ()
+
+    def save_for_backward(self, *args: Any) -> None:
+        """Keep arrays for ``backward``; they are available as ``self.saved_tensors``."""
+        self.saved_tensors = args
+
+    def forward(self, *inputs: Any) -> Any:
+        raise NotImplementedError
+
+    def backward(self, *output_grads: Any) -> Any:
+        raise NotImplementedError
+
+    def __call__(self, *inputs: Any) -> Any:
+        if self._used:
+            raise FunctionReuseError(f"{type(self).__name__}: each Function instance can be called only once; "
+                                     "create a new instance for every call")
+        self._used = True
+        with pause(_state.training):
+            outputs = self.forward(*inputs)
+        single = not isinstance(outputs, (list, tuple))
+        outs = (outputs,) if single else tuple(outputs)
+        if _state.recording:
+            ctx = outs[0].context
+            node = Node(_FunctionOp(self), tuple(inputs), {}, tuple(o._data for o in outs), len(outs), ctx)
+            outs = tuple(node.output(i) for i in range(len(outs)))
+        return outs[0] if single else list(outs) if isinstance(outputs, list) else outs

@@ -1,0 +1,207 @@
+"""The op registry: ``defop`` turns a forward function into a public op, and ``invoke`` runs one call.
+
+An op is defined once, in its family file::
+
+    @defop(vjp=lambda node, g: g * node.output(), save_outputs=True, fluent=True)
+    def exp(data):
+        \"\"\"Returns element-wise exponential value of the input.\"\"\"
+        return np.exp(data)
+
+The forward receives raw arrays (NumPy, or CuPy through NumPy's dispatch protocols) for the parameters
+before ``*`` and attributes for the keyword-only ones after it; a ``*args`` parameter takes any number of
+arrays. ``defop`` generates the public function ``exp(data, out=None, name=None)`` with the same
+parameters (attributes may be passed positionally, as in MXNet), registers it in the ``nd`` namespace and,
+with ``fluent=True``, as an ``NDArray`` method. The gradient rule ``vjp(node, *output_grads)`` returns one
+gradient per input (``None`` for none) and must use ndgrad ops only, so that it can itself be recorded.
+"""
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+
+from ..autograd import Node, _state
+from ..base import MXNetError
+
+__all__ = ["Op", "defop", "invoke", "OPS", "fn", "bind_array_type", "bind_public"]
+
+OPS: dict[str, Op] = {}
+#: Every public op function by name, aliases included (the ``nd`` namespace is built from it).
+fn = SimpleNamespace()
+_EMPTY: dict = {}
+_NDArray: Any = None
+
+
+def bind_array_type(cls: type) -> None:
+    """Tell the registry (and the engine) which class wraps raw arrays; called once by ndgrad.ndarray."""
+    global _NDArray
+    _NDArray = Node.array_cls = cls
+
+
+class Op:
+    """A registered operator: forward, gradient rule and output layout."""
+
+    __slots__ = (
+        "differentiable",
+        "forward",
+        "name",
+        "num_outputs",
+        "num_visible",
+        "optional_inputs",
+        "public",
+        "save_outputs",
+        "vjp",
+    )
+
+    def __init__(self, name: str, forward: Callable, vjp: Callable | None, num_outputs: int,
+                 num_visible: Callable[[dict], int] | None, save_outputs: bool, differentiable: bool,
+                 optional_inputs: bool):
+        self.name, self.forward, self.vjp = name, forward, vjp
+        self.num_outputs, self.num_visible = num_outputs, num_visible
+        self.save_outputs, self.differentiable = save_outputs, differentiable
+        self.optional_inputs = optional_inputs
+        self.public: Callable | None = None
+
+    def __repr__(self) -> str:
+        return f"<Op {self.name}>"
+
+
+def _describe(inputs: tuple) -> str:
+    return ", ".join(f"{x.dtype.name}{list(x.shape)}" if x is not None and hasattr(x, "shape") else repr(x)
+                     for x in inputs)
+
+
+def _op_error(op: Op, inputs: tuple, err: Exception) -> MXNetError:
+    msg = str(err)
+    if msg.startswith(op.name + ":"):
+        return err if isinstance(err, MXNetError) else MXNetError(msg)
+    return MXNetError(f"{op.name}: {msg} (inputs: {_describe(inputs)})")
+
+
+def invoke(op: Op, inputs: tuple, attrs: dict, out: Any = None) -> Any:
+    """Run ``op`` on NDArray ``inputs``; record it when recording and some input is in the graph."""
+    try:
+        raw = [x._data for x in inputs] if not op.optional_inputs else \
+            [None if x is None else x._data for x in inputs]
+    except AttributeError:
+        bad = next(x for x in inputs if not isinstance(x, _NDArray) and not (op.optional_inputs and x is None))
+        raise MXNetError(f"{op.name}: inputs must be NDArrays, got {type(bad).__name__} "
+                         f"(inputs: {_describe(inputs)})") from None
+    try:
+        res = op.forward(*raw, **attrs)
+    except MXNetError as err:
+        raise _op_error(op, inputs, err) from None
+    except (ValueError, TypeError, IndexError, ArithmeticError, np.linalg.LinAlgError) as err:
+        raise _op_error(op, inputs, err) from err
+    ctx = inputs[0]._ctx if inputs and inputs[0] is not None else attrs.get("ctx") or _default_ctx()
+    node = None
+    if _state.recording and op.vjp is not None:
+        for x in inputs:
+            if x is not None and x._node is not None:
+                nout = op.num_outputs
+                node = Node(op, tuple(inputs), attrs, (res if nout > 1 else (res,)) if op.save_outputs else None,
+                            nout, ctx)
+                break
+    if op.num_outputs == 1:
+        if out is not None:
+            return _write_out(op, out, res, node, 0)
+        return _NDArray(res, ctx, node, 0)
+    nvis = op.num_outputs if op.num_visible is None else op.num_visible(attrs)
+    if out is not None:
+        outs = out if isinstance(out, (list, tuple)) else (out,)
+        if len(outs) != nvis:
+            raise MXNetError(f"{op.name}: out= takes {nvis} arrays, got {len(outs)}")
+        return [_write_out(op, o, r, node, i) for i, (o, r) in enumerate(zip(outs, res, strict=False))]
+    if nvis == 1:
+        return _NDArray(res[0], ctx, node, 0)
+    return [_NDArray(res[i], ctx, node, i) for i in range(nvis)]
+
+
+def _default_ctx() -> Any:
+    from ..context import current_context
+    return current_context()
+
+
+def _write_out(op: Op, out: Any, res: Any, node: Any, index: int) -> Any:
+    if not isinstance(out, _NDArray):
+        raise MXNetError(f"{op.name}: out= must be an NDArray, got {type(out).__name__}")
+    if out.shape != res.shape:
+        raise MXNetError(f"{op.name}: out= has shape {out.shape} but the result has shape {res.shape}")
+    if _state.recording and out._node is not None:
+        raise MXNetError(f"{op.name}: Assigning to NDArrays that are already in a computational graph will "
+                         "cause undefined behavior when evaluating gradients. Please call backward first to "
+                         "clear the graph or do this outside of a record section. In-place operations like "
+                         "+=, *=, relu(x, out=x), y[idx]=x are not allowed inside a record section.")
+    out._data[...] = res
+    if node is not None:
+        out._node, out._oidx = node, index
+    return out
+
+
+def bind_public(name: str, function: Callable) -> Callable:
+    """Publish a plain function (not an op: a dispatcher or helper) in the ``nd`` namespace."""
+    function.__module__ = "ndgrad.ndarray"
+    setattr(fn, name, function)
+    return function
+
+
+def defop(name: str | None = None, *, vjp: Callable | None = None, differentiable: bool | None = None,
+          num_outputs: int = 1, num_visible: Callable[[dict], int] | None = None, save_outputs: bool = False,
+          aliases: tuple[str, ...] = (), fluent: bool | str | tuple = False) -> Callable:
+    """Register a forward function as an op (see the module docstring).
+
+    ``vjp=None`` marks the op non-differentiable: it is never recorded and cuts the graph (comparisons,
+    argmax, sampling). ``save_outputs`` keeps the raw outputs on the node for ``node.output(i)``.
+    ``num_visible(attrs)`` gives how many outputs the caller sees when the op has hidden ones (Dropout's
+    mask, BatchNorm's batch statistics). ``fluent`` adds an NDArray method (``True``: the op's name; a
+    string or tuple: those names).
+    """
+    def register(forward: Callable) -> Callable:
+        opname = name or forward.__name__
+        if opname in OPS:
+            raise MXNetError(f"op {opname!r} is registered twice")
+        params = list(inspect.signature(forward).parameters.values())
+        op = Op(opname, forward, vjp, num_outputs, num_visible, save_outputs,
+                vjp is not None if differentiable is None else differentiable,
+                any(p.default is None and p.kind is p.POSITIONAL_OR_KEYWORD for p in params))
+        public = _make_public(op, params, forward.__doc__)
+        op.public = public
+        OPS[opname] = op
+        for alias in (opname, *aliases):
+            setattr(fn, alias, public)
+        for method in (() if not fluent else (opname,) if fluent is True else
+                       (fluent,) if isinstance(fluent, str) else fluent):
+            setattr(_NDArray, method, public)
+        return public
+    return register
+
+
+def _make_public(op: Op, params: list, doc: str | None) -> Callable:
+    """Generate ``name(inputs..., attrs..., out=None, name=None)`` that calls ``invoke`` without binding."""
+    ns: dict[str, Any] = {"_invoke": invoke, "_op": op, "_EMPTY": _EMPTY}
+    sig, inputs, attrs, star = [], [], [], None
+    for p in params:
+        if p.kind is p.VAR_POSITIONAL:
+            star = p.name
+            sig.append("*" + p.name)
+            continue
+        if p.default is p.empty:
+            sig.append(p.name)
+        else:
+            ns["_d_" + p.name] = p.default
+            sig.append(f"{p.name}=_d_{p.name}")
+        (attrs if p.kind is p.KEYWORD_ONLY else inputs).append(p.name)
+    sig += ["out=None", "name=None"]
+    in_expr = star if star else "(" + "".join(i + ", " for i in inputs) + ")"
+    attr_expr = "{" + ", ".join(f"{a!r}: {a}" for a in attrs) + "}" if attrs else "_EMPTY"
+    pyname = op.name if op.name.isidentifier() else "_op"
+    src = f"def {pyname}({', '.join(sig)}):\n    return _invoke(_op, {in_expr}, {attr_expr}, out)\n"
+    exec(src, ns)
+    public = ns[pyname]
+    public.__doc__ = doc
+    public.__qualname__ = public.__name__ = op.name
+    public.__module__ = "ndgrad.ndarray"
+    return public
