@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["MXNetError", "MXNetValueError", "MXNetTypeError", "MXNetIndexError",
-           "NotImplementedForSymbol",
-           "DTYPE_NP_TO_MX", "DTYPE_MX_TO_NP", "np_dtype", "mx_real_t", "numeric_types", "integer_types", "string_types"]
+           "NotImplementedForSymbol", "DTYPE_NP_TO_MX", "DTYPE_MX_TO_NP", "np_dtype", "mx_real_t",
+           "numeric_types", "integer_types", "string_types"]
 
 
 class MXNetError(RuntimeError):
