@@ -70,7 +70,7 @@ class Op:
 
 
 def _describe(inputs: tuple) -> str:
-    return ", ".join(f"{x.dtype.name}{list(x.shape)}" if x is not None and hasattr(x, "shape") else repr(x)
+    return ", ".join(f"{np.dtype(x.dtype).name} {tuple(x.shape)}" if hasattr(x, "shape") else repr(x)
                      for x in inputs)
 
 
