@@ -1,9 +1,13 @@
-"""Indexing: ``x[key]`` and ``x[key] = value`` with MXNet 1.x's result shapes.
+"""Indexing: ``x[key]``/``x[key] = value`` with MXNet 1.x's shapes, and the indexing ops (slice, take, pick,
+one_hot, gather_nd, scatter_nd, where, Sequence*, Embedding).
 
-A key may mix ints, slices, None, Ellipsis, lists and NDArrays (advanced indexing, as NumPy). An int
-index that would leave a 0-d result gives shape (1,), as MXNet 1.x does.
+Every gather-like op differentiates into ``_getitem_backward`` (a scatter-add into zeros) whose own
+gradient is ``_getitem`` again, so gradients of any order work. Index arrays may be float: they are
+truncated toward zero, as MXNet casts them.
 """
 from __future__ import annotations
+
+import builtins
 
 import numpy as np
 
@@ -14,14 +18,49 @@ from .registry import bind_public, defop
 from .registry import fn as F
 
 
+# ----------------------------------------------------------------------------- helpers
+def _as_index(idx) -> np.ndarray:
+    """Integer positions from an index array of any dtype (float truncates toward zero)."""
+    idx = np.asarray(idx)
+    return idx if idx.dtype.kind in "iu" else idx.astype(np.int64)
+
+
+def _norm_axis(name: str, axis: int, ndim: int) -> int:
+    if not -ndim <= axis < ndim:
+        raise MXNetError(f"{name}: axis {axis} is out of range for an array of {ndim} dimensions")
+    return axis % ndim
+
+
+def _bound(name: str, idx, n: int, mode: str) -> np.ndarray:
+    """Apply MXNet's index ``mode`` ('clip', 'wrap' or 'raise') for an axis of length ``n``."""
+    idx = _as_index(idx)
+    if mode == "clip":
+        return np.clip(idx, 0, max(n - 1, 0))
+    if mode == "wrap":
+        return np.mod(idx, n) if n else idx
+    if mode == "raise":
+        if idx.size and (idx.min() < -n or idx.max() >= n):
+            raise MXNetIndexError(f"{name}: index out of range [{-n}, {n}) (got min {idx.min()}, max {idx.max()})")
+        return np.where(idx < 0, idx + n, idx)
+    raise MXNetError(f"{name}: mode must be 'clip', 'wrap' or 'raise', got {mode!r}")
+
+
+def _scatter(g, x, key):
+    """The gradient of ``x[key]``: ``g`` added into zeros shaped like ``x`` at ``key``."""
+    return F._getitem_backward(g, x, key=key)
+
+
+# ----------------------------------------------------------------------------- x[key]
 def _raw_key(key):
     """The key with NDArrays and lists turned into NumPy integer arrays."""
     if isinstance(key, tuple):
         return tuple(_raw_key(k) for k in key)
     if isinstance(key, NDArray):
-        return key.asnumpy().astype(np.int64)
+        return _as_index(key.asnumpy())
     if isinstance(key, list):
-        return np.asarray(key, dtype=np.int64)
+        return _as_index(np.asarray(key))
+    if isinstance(key, np.ndarray) and key.dtype.kind not in "iub":
+        return _as_index(key)
     return key
 
 
@@ -30,31 +69,39 @@ def _is_basic(key) -> bool:
     return not any(isinstance(k, np.ndarray) for k in parts)
 
 
-def _is_view(key) -> bool:
-    """MXNet shares memory for an int or unit-step slice along the first axis only."""
-    return isinstance(key, (int, np.integer)) or (isinstance(key, slice) and key.step in (None, 1))
-
-
 def _getitem_vjp(n, g):
-    return F._getitem_backward(g, n.inputs[0], key=n.attrs["key"])
+    return _scatter(g, n.inputs[0], n.attrs["key"])
 
 
 @defop(vjp=_getitem_vjp)
 def _getitem(data, *, key=()):
-    """``data[key]`` (the op behind ``NDArray.__getitem__``)."""
+    """``data[key]`` (the op behind ``NDArray.__getitem__``).
+
+    As MXNet 1.x, basic indexing whose result is one contiguous block of the source shares its memory;
+    other results are copies, and a would-be 0-d result has shape (1,).
+    """
+    basic = _is_basic(key)
+    if basic:
+        parts = key if isinstance(key, tuple) else (key,)
+        if not any(k is Ellipsis for k in parts):
+            key = (*parts, Ellipsis)  # NumPy then returns a view, never a scalar
     try:
         res = data[key]
     except IndexError as err:
         raise MXNetIndexError(f"_getitem: {err} (index {key!r} into shape {data.shape})") from None
-    if not (_is_view(key) and data.ndim > 1):
+    if basic and not res.flags.c_contiguous:
         res = res.copy()
     return res.reshape(1) if res.ndim == 0 else res
 
 
-@defop(vjp=lambda n, g: (F._getitem(g, key=n.attrs["key"]), None))
+def _getitem_backward_vjp(n, g):
+    return F.reshape(F._getitem(g, key=n.attrs["key"]), shape=n.inputs[0].shape), None
+
+
+@defop(vjp=_getitem_backward_vjp)
 def _getitem_backward(grad, data, *, key=()):
     """Scatters ``grad`` into zeros shaped like ``data`` at ``key`` (adds where indices repeat)."""
-    out = np.zeros_like(data, dtype=grad.dtype)
+    out = np.zeros(data.shape, dtype=grad.dtype)
     target = out[key].shape
     if _is_basic(key):
         out[key] = grad.reshape(target)
@@ -69,7 +116,8 @@ def getitem(data: NDArray, key) -> NDArray:
 
 
 def setitem(data: NDArray, key, value) -> None:
-    """``data[key] = value``: writes in place; not allowed on arrays in a graph while recording."""
+    """``data[key] = value``: writes in place, broadcasting ``value``; not allowed on arrays in a graph while
+    recording."""
     if autograd.is_recording() and data._node is not None:
         raise MXNetError("__setitem__: Assigning to NDArrays that are already in a computational graph is not "
                          "allowed inside a record section; call backward first or assign outside record()")
@@ -89,3 +137,300 @@ def setitem(data: NDArray, key, value) -> None:
 
 bind_public("_index_get", getitem)
 bind_public("_index_set", setitem)
+
+
+# ----------------------------------------------------------------------------- slicing
+def _slice_key(name: str, shape: tuple, begin, end, step) -> tuple:
+    begin, end = tuple(begin), tuple(end)
+    step = tuple(step) if step else ()
+    if len(begin) != len(end) or len(begin) > len(shape) or (step and len(step) != len(begin)):
+        raise MXNetError(f"{name}: begin {begin}, end {end} and step {step} must have the same length, at most "
+                         f"the number of dimensions of {shape}")
+    key = []
+    for i, (b, e) in enumerate(zip(begin, end, strict=True)):
+        s = step[i] if step and step[i] is not None else 1
+        if s == 0:
+            raise MXNetError(f"{name}: step cannot be 0 (axis {i} of shape {shape})")
+        key.append(builtins.slice(b, e, s))
+    return tuple(key)
+
+
+def _slice_vjp(n, g):
+    x = n.inputs[0]
+    a = n.attrs
+    return _scatter(g, x, _slice_key("slice", x.shape, a["begin"], a["end"], a["step"]))
+
+
+@defop(vjp=_slice_vjp, fluent=True, aliases=("crop",))
+def slice(data, *, begin=(), end=(), step=()):
+    """Slices a region of the array: ``begin``/``end``/``step`` per leading axis (None keeps the default)."""
+    return data[_slice_key("slice", data.shape, begin, end, step)].copy()
+
+
+def _slice_axis_key(shape, axis, begin, end):
+    axis = _norm_axis("slice_axis", axis, len(shape))
+    n = shape[axis]
+    b = begin + n if begin < 0 else begin
+    e = n if end is None else end + n if end < 0 else end
+    if not 0 <= b < e <= n:
+        raise MXNetError(f"slice_axis: invalid begin {begin}, end {end} for axis {axis} of shape {shape}")
+    return (np.s_[:],) * axis + (np.s_[b:e],)
+
+
+@defop(vjp=lambda n, g: _scatter(g, n.inputs[0], _slice_axis_key(n.inputs[0].shape, n.attrs["axis"],
+                                                                     n.attrs["begin"], n.attrs["end"])),
+       fluent=True)
+def slice_axis(data, *, axis=0, begin=0, end=None):
+    """Slices along one axis: ``begin`` to ``end`` (None: to the end); negative values count from the end."""
+    return data[_slice_axis_key(data.shape, axis, begin, end)].copy()
+
+
+def _slice_like_key(shape, like, axes):
+    if not axes:
+        if len(like) > len(shape):
+            raise MXNetError(f"slice_like: shape_like {like} has more dimensions than data {shape}")
+        axes = range(len(like))
+    key = [np.s_[:]] * len(shape)
+    for a in axes:
+        a = _norm_axis("slice_like", a, len(shape))
+        if a >= len(like) or like[a] > shape[a]:
+            raise MXNetError(f"slice_like: cannot slice axis {a} of {shape} like {like}")
+        key[a] = np.s_[: like[a]]
+    return tuple(key)
+
+
+@defop(vjp=lambda n, g: (_scatter(g, n.inputs[0], _slice_like_key(n.inputs[0].shape, n.inputs[1].shape,
+                                                                      n.attrs["axes"])), None),
+       fluent=True)
+def slice_like(data, shape_like, *, axes=()):
+    """Slices ``data`` to the shape of ``shape_like`` along ``axes`` (all of ``shape_like``'s by default)."""
+    return data[_slice_like_key(data.shape, shape_like.shape, axes)].copy()
+
+
+# ----------------------------------------------------------------------------- gathers
+def _take_key(shape, indices, axis, mode):
+    axis = _norm_axis("take", axis, len(shape))
+    return (np.s_[:],) * axis + (_bound("take", indices, shape[axis], mode),)
+
+
+@defop(vjp=lambda n, g: (_scatter(g, n.inputs[0], _take_key(n.inputs[0].shape, n.inputs[1]._data,
+                                                                n.attrs["axis"], n.attrs["mode"])), None),
+       fluent=True)
+def take(a, indices, *, axis=0, mode="clip"):
+    """Takes elements of ``a`` along ``axis`` at ``indices``: output shape a[:axis] + indices + a[axis+1:]."""
+    if a.ndim == 0:
+        raise MXNetError(f"take: data must have at least one dimension, got shape {a.shape}")
+    return a[_take_key(a.shape, indices, axis, mode)]
+
+
+def _batch_take_key(shape, indices):
+    rows = int(np.prod(shape[:-1])) if len(shape) > 1 else 1
+    idx = _bound("batch_take", indices, shape[-1], "clip").reshape(-1)
+    if idx.size != rows:
+        raise MXNetError(f"batch_take: indices of shape {np.shape(indices)} must have one entry per row of "
+                         f"{shape}")
+    return (np.arange(rows), idx)
+
+
+def _batch_take_vjp(n, g):
+    a, ind = n.inputs
+    flat = F.reshape(a, shape=(-1, a.shape[-1]))
+    dflat = _scatter(F.reshape(g, shape=(-1,)), flat, _batch_take_key(a.shape, ind._data))
+    return F.reshape(dflat, shape=a.shape), None
+
+
+@defop(vjp=_batch_take_vjp)
+def batch_take(a, indices):
+    """Takes one element per row: ``out[i] = a[i, indices[i]]`` (indices clipped)."""
+    key = _batch_take_key(a.shape, indices)
+    return a.reshape(-1, a.shape[-1])[key].reshape(np.shape(indices))
+
+
+def _pick_key(shape, index, axis, mode):
+    axis = _norm_axis("pick", axis, len(shape))
+    rest = shape[:axis] + shape[axis + 1:]
+    idx = np.asarray(index)
+    if idx.size != int(np.prod(rest)):
+        raise MXNetError(f"pick: index of shape {idx.shape} does not match data {shape} without axis {axis}")
+    idx = _bound("pick", idx.reshape(rest), shape[axis], mode)
+    grids = np.ogrid[tuple(np.s_[:d] for d in rest)] if rest else []
+    key = list(grids)
+    key.insert(axis, idx)
+    return tuple(key)
+
+
+def _pick_vjp(n, g):
+    x, ind = n.inputs
+    return _scatter(g, x, _pick_key(x.shape, ind._data, n.attrs["axis"], n.attrs["mode"])), None
+
+
+@defop(vjp=_pick_vjp, fluent=True)
+def pick(data, index, *, axis=-1, keepdims=False, mode="clip"):
+    """Picks one element per position along ``axis``, at the positions given by ``index``."""
+    if axis is None:
+        raise NotImplementedError("pick(axis=None), not yet in ndgrad")
+    res = data[_pick_key(data.shape, index, axis, mode)]
+    if keepdims:
+        res = np.expand_dims(res, _norm_axis("pick", axis, data.ndim))
+    return res
+
+
+@defop(fluent=True)
+def one_hot(indices, *, depth=0, on_value=1.0, off_value=0.0, dtype="float32"):
+    """One-hot encoding: a new last axis of length ``depth``; out-of-range indices give all ``off_value``."""
+    from ..base import np_dtype
+    idx = _as_index(indices)
+    hit = idx[..., None] == np.arange(int(depth))
+    return np.where(hit, on_value, off_value).astype(np_dtype(dtype))
+
+
+def _nd_key(name, data_shape, indices):
+    idx = _as_index(indices)
+    if idx.ndim < 1 or idx.shape[0] > len(data_shape):
+        raise MXNetError(f"{name}: indices of shape {idx.shape} need a first axis of at most "
+                         f"{len(data_shape)} (the dimensions of {data_shape})")
+    for i in range(idx.shape[0]):
+        n = data_shape[i]
+        if idx[i].size and (idx[i].min() < -n or idx[i].max() >= n):
+            raise MXNetIndexError(f"{name}: index {int(idx[i].max() if idx[i].max() >= n else idx[i].min())} "
+                                  f"out of range for axis {i} of shape {data_shape}")
+    return tuple(idx[i] for i in range(idx.shape[0]))
+
+
+@defop(vjp=lambda n, g: (_scatter(g, n.inputs[0], _nd_key("gather_nd", n.inputs[0].shape, n.inputs[1]._data)),
+                         None))
+def gather_nd(data, indices):
+    """Gathers slices: ``out[y...] = data[indices[0, y...], ..., indices[M-1, y...], ...]``."""
+    return data[_nd_key("gather_nd", data.shape, indices)]
+
+
+def _scatter_nd_vjp(n, g):
+    d, ind = n.inputs
+    return F.reshape(F._getitem(g, key=_nd_key("scatter_nd", g.shape, ind._data)), shape=d.shape), None
+
+
+@defop(vjp=_scatter_nd_vjp)
+def scatter_nd(data, indices, *, shape=()):
+    """Scatters ``data`` into zeros of ``shape`` at ``indices`` (the inverse of gather_nd)."""
+    shape = tuple(int(s) for s in shape)
+    out = np.zeros(shape, dtype=data.dtype)
+    key = _nd_key("scatter_nd", shape, indices)
+    target = out[key].shape
+    if data.shape != target:
+        raise MXNetError(f"scatter_nd: data of shape {data.shape} does not fit {target} (indices "
+                         f"{np.shape(indices)}, shape {shape})")
+    out[key] = data
+    return out
+
+
+def _cond(condition, x):
+    if condition.shape == x.shape:
+        return condition != 0
+    if condition.ndim == 1 and x.ndim >= 1 and condition.shape[0] == x.shape[0]:
+        return (condition != 0).reshape((-1,) + (1,) * (x.ndim - 1))
+    raise MXNetError(f"where: condition of shape {condition.shape} must have the shape of x {x.shape} or be "
+                     "1-D with x's first dimension")
+
+
+def _where_vjp(n, g):
+    c = n.inputs[0]
+    z = F.zeros_like(g)
+    return None, F.where(c, g, z), F.where(c, z, g)
+
+
+@defop(vjp=_where_vjp)
+def where(condition, x, y):
+    """Elements of ``x`` where ``condition`` is non-zero, else of ``y`` (condition may be 1-D over rows)."""
+    if x.shape != y.shape:
+        raise MXNetError(f"where: x {x.shape} and y {y.shape} must have the same shape")
+    return np.where(_cond(condition, x), x, y).astype(x.dtype, copy=False)
+
+
+# ----------------------------------------------------------------------------- sequences
+def _seq_lengths(name, shape, sequence_length, use_sequence_length, axis):
+    t = shape[axis]
+    batch = shape[1 - axis]
+    if not use_sequence_length or sequence_length is None:
+        return np.full(batch, t, dtype=np.int64)
+    lens = _as_index(sequence_length).reshape(-1)
+    if lens.size != batch:
+        raise MXNetError(f"{name}: sequence_length of shape {np.shape(sequence_length)} must have the batch size "
+                         f"{batch} of data {shape}")
+    return lens
+
+
+def _seq_axis(name, axis, ndim):
+    if axis not in (0, 1) or ndim < 2:
+        raise MXNetError(f"{name}: axis must be 0 or 1 on data of at least 2 dimensions, got axis {axis}, "
+                         f"{ndim} dimensions")
+    return axis
+
+
+def _seq_mask_vjp(n, g):
+    a = n.attrs
+    return F.SequenceMask(g, n.inputs[1], use_sequence_length=a["use_sequence_length"], value=0.0,
+                          axis=a["axis"]), None
+
+
+@defop(vjp=_seq_mask_vjp)
+def SequenceMask(data, sequence_length=None, *, use_sequence_length=False, value=0.0, axis=0):
+    """Sets the steps of each sequence past its length to ``value`` (``axis`` 0: (T, B, ...), 1: (B, T, ...))."""
+    axis = _seq_axis("SequenceMask", axis, data.ndim)
+    lens = _seq_lengths("SequenceMask", data.shape, sequence_length, use_sequence_length, axis)
+    t = np.arange(data.shape[axis])
+    keep = t[:, None] < lens[None, :] if axis == 0 else t[None, :] < lens[:, None]
+    keep = keep.reshape(keep.shape + (1,) * (data.ndim - 2))
+    return np.where(keep, data, np.asarray(value, dtype=data.dtype)).astype(data.dtype, copy=False)
+
+
+def _seq_last_key(data_shape, sequence_length, use, axis):
+    lens = _seq_lengths("SequenceLast", data_shape, sequence_length, use, axis)
+    last = np.clip(lens - 1, 0, data_shape[axis] - 1)
+    b = np.arange(data_shape[1 - axis])
+    return (last, b) if axis == 0 else (b, last)
+
+
+def _seq_last_vjp(n, g):
+    x, lens = n.inputs
+    a = n.attrs
+    return _scatter(g, x, _seq_last_key(x.shape, None if lens is None else lens._data,
+                                        a["use_sequence_length"], a["axis"])), None
+
+
+@defop(vjp=_seq_last_vjp)
+def SequenceLast(data, sequence_length=None, *, use_sequence_length=False, axis=0):
+    """The last valid step of each sequence (step ``sequence_length - 1``, or the last one)."""
+    axis = _seq_axis("SequenceLast", axis, data.ndim)
+    return data[_seq_last_key(data.shape, sequence_length, use_sequence_length, axis)]
+
+
+def _seq_rev_vjp(n, g):
+    a = n.attrs
+    return F.SequenceReverse(g, n.inputs[1], use_sequence_length=a["use_sequence_length"], axis=a["axis"]), None
+
+
+@defop(vjp=_seq_rev_vjp)
+def SequenceReverse(data, sequence_length=None, *, use_sequence_length=False, axis=0):
+    """Reverses the first ``sequence_length`` steps of each sequence along axis 0; later steps stay."""
+    if axis != 0:
+        raise MXNetError(f"SequenceReverse: current implementation expects axis to be 0, got {axis}")
+    _seq_axis("SequenceReverse", axis, data.ndim)
+    lens = _seq_lengths("SequenceReverse", data.shape, sequence_length, use_sequence_length, 0)
+    t = np.arange(data.shape[0])[:, None]
+    src = np.where(t < lens[None, :], lens[None, :] - 1 - t, t)
+    return data[src, np.arange(data.shape[1])[None, :]]
+
+
+# ----------------------------------------------------------------------------- embedding
+def _embedding_vjp(n, g):
+    idx, w = n.inputs
+    return None, _scatter(g, w, (_bound("Embedding", idx._data, w.shape[0], "clip"),))
+
+
+@defop(vjp=_embedding_vjp)
+def Embedding(data, weight, *, input_dim=0, output_dim=0, dtype="float32", sparse_grad=False):
+    """Maps integer indices to rows of ``weight`` (input_dim, output_dim); indices are clipped."""
+    if weight.shape != (int(input_dim), int(output_dim)):
+        raise MXNetError(f"Embedding: weight has shape {weight.shape}, expected (input_dim, output_dim) = "
+                         f"({input_dim}, {output_dim})")
+    return weight[_bound("Embedding", data, weight.shape[0], "clip")]
