@@ -29,7 +29,7 @@ show((x, x.grad))  # dy/dx = 4x
 
 
 # Python control flow: double x until its norm reaches 1000, then pick an element by the sign of the sum.
-def f(x):  # noqa: F811 - the tutorial redefines f
+def f(x):
     x = x * 2
     while x.norm().asscalar() < 1000:
         x = x * 2

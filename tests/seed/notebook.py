@@ -9,6 +9,7 @@ import ast
 import contextlib
 import io
 import re
+import itertools
 
 _CELL = re.compile(r"^In \[\d*\]:\s*$")
 _NOTEBOOK_ONLY = ("from utils import", "%matplotlib")
@@ -43,7 +44,7 @@ def extract_cells(text: str) -> list[str]:
     lines = text.splitlines()
     starts = [i for i, ln in enumerate(lines) if _CELL.match(ln)] + [len(lines)]
     cells = []
-    for start, end in zip(starts, starts[1:]):
+    for start, end in itertools.pairwise(starts):
         code = ""
         for block in _blocks(lines[start + 1:end]):
             if all(ln.lstrip().startswith("#") for ln in block.splitlines()):
@@ -69,9 +70,9 @@ def run_cell(code: str, namespace: dict) -> str:
     last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        exec(compile(tree, "<cell>", "exec"), namespace)  # noqa: S102 - the tutorial's own code
+        exec(compile(tree, "<cell>", "exec"), namespace)
         if last is not None:
-            value = eval(compile(ast.Expression(last.value), "<cell>", "eval"), namespace)  # noqa: S307
+            value = eval(compile(ast.Expression(last.value), "<cell>", "eval"), namespace)
             if value is not None:
                 print(repr(value))
     return out.getvalue()

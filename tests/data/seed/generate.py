@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "seed"))
-from notebook import run_notebook  # noqa: E402
+from notebook import run_notebook
 
-import mxnet  # noqa: E402, F401 - fail early if this is not the MXNet venv
+import mxnet
 
 cells = run_notebook(Path(sys.argv[1]).read_text(), "mxnet")
 out = Path(__file__).with_name("autograd_tutorial.mxnet-1.9.1.json")
