@@ -8,8 +8,10 @@ buffer. ``None`` stands for "no gradient" everywhere and is never materialised u
 """
 from __future__ import annotations
 
+import itertools
 import threading
-from collections.abc import Iterator, Sequence
+from heapq import heappop, heappush
+from collections.abc import Sequence
 from typing import Any
 
 from .base import MXNetError
@@ -102,17 +104,21 @@ class Variable:
         self.grad, self.grad_req = grad, grad_req
 
 
+_creation_order = itertools.count()
+
+
 class Node:
     """One recorded call: the op, its input arrays, its attributes and the outputs its rule needs.
 
     ``inputs`` is set to ``None`` once a backward pass frees the node.
     """
 
-    __slots__ = ("attrs", "ctx", "inputs", "nout", "op", "outputs")
+    __slots__ = ("attrs", "ctx", "inputs", "nout", "op", "outputs", "seq")
     array_cls: Any = None  # NDArray, set by ndgrad.ndarray so that output() can wrap raw arrays
 
     def __init__(self, op: Any, inputs: tuple, attrs: dict, outputs: tuple | None, nout: int, ctx: Any):
         self.op, self.inputs, self.attrs, self.outputs, self.nout, self.ctx = op, inputs, attrs, outputs, nout, ctx
+        self.seq = -next(_creation_order)  # negated: heapq pops the newest node first
 
     def output(self, index: int = 0) -> Any:
         """Output ``index`` as an array still attached to this node (for rules that reuse outputs)."""
@@ -132,97 +138,81 @@ def mark_variables(variables: Any, gradients: Any, grad_reqs: str | Sequence[str
         var._node, var._oidx = Variable(g, req), 0
 
 
-def _parents(node: Any) -> Iterator[Any]:
-    if type(node) is Variable or node.inputs is None:
-        return iter(())
-    return (x._node for x in node.inputs if x is not None and x._node is not None)
-
-
-def _topological(roots: list) -> list:
-    """Nodes reachable from ``roots``, each before every node it consumes (iterative DFS, no recursion)."""
-    order, seen = [], set()
-    for root in roots:
-        if root in seen:
-            continue
-        seen.add(root)
-        stack = [(root, _parents(root))]
-        while stack:
-            node, pending = stack[-1]
-            for parent in pending:
-                if parent not in seen:
-                    seen.add(parent)
-                    stack.append((parent, _parents(parent)))
-                    break
-            else:
-                stack.pop()
-                order.append(node)
-    order.reverse()
-    return order
-
-
 _FREED = ("Cannot differentiate node because it is not in a computational graph. You need to set "
           "is_recording to true or use autograd.record() to save computational graphs for backward. If you "
           "want to differentiate the same graph twice, you need to pass retain_graph=True to backward.")
 
 
-def _accumulate(grads: dict, node: Any, index: int, g: Any) -> None:
-    slot = grads.get(node)
-    if slot is None:
-        slot = grads[node] = [None] * node.nout
-    slot[index] = g if slot[index] is None else slot[index] + g
-
-
 def _run(heads: Sequence, head_grads: Sequence | None, variables: Sequence | None, retain_graph: bool,
          create_graph: bool, train: bool) -> list | None:
-    """Backpropagate from ``heads``; fill leaf buffers, or return gradients for ``variables``."""
+    """Backpropagate from ``heads``; fill leaf buffers, or return gradients for ``variables``.
+
+    Nodes are created in a topological order, so popping them newest-first from a heap visits each node
+    after every consumer has delivered its gradient; a node's gradients are dropped as soon as it is done,
+    and there is no recursion however deep the graph. Leaf gradients are summed, then written at the end.
+    """
     if head_grads is None:
         head_grads = [None] * len(heads)
     if len(head_grads) != len(heads):
         raise MXNetError(f"backward: got {len(heads)} heads but {len(head_grads)} head gradients")
-    grads: dict = {}
-    for head, hg in zip(heads, head_grads, strict=False):
+    grads: dict = {}  # node -> per-output gradient list, for nodes waiting in the heap
+    leaves: dict = {}  # Variable -> summed gradient
+    heap: list = []
+
+    def deliver(node: Any, index: int, g: Any) -> None:
+        if type(node) is Variable:
+            prev = leaves.get(node)
+            leaves[node] = g if prev is None else prev + g
+            return
+        slot = grads.get(node)
+        if slot is None:
+            slot = grads[node] = [None] * node.nout
+            heappush(heap, (node.seq, node))
+        prev = slot[index]
+        slot[index] = g if prev is None else prev + g
+
+    for head, hg in zip(heads, head_grads, strict=True):
         if head._node is None:
             raise MXNetError(_FREED)
         if hg is None:
             hg = head.ones_like()
         elif hg.shape != head.shape:
             raise MXNetError(f"backward: head gradient shape {hg.shape} does not match head shape {head.shape}")
-        _accumulate(grads, head._node, head._oidx, hg)
-    wanted = None if variables is None else {(v._node, v._oidx): i for i, v in enumerate(variables)
-                                             if v._node is not None}
+        deliver(head._node, head._oidx, hg)
+    wanted = {} if variables is None else {(v._node, v._oidx): i for i, v in enumerate(variables)
+                                           if v._node is not None}
     found: list = [None] * (0 if variables is None else len(variables))
-    order = _topological(list(grads))
     with _Scope(create_graph, train):
-        for node in order:
-            gs = grads.pop(node, None)
-            if gs is None:
-                continue
-            if wanted is not None:
+        while heap:
+            node = heappop(heap)[1]
+            gs = grads.pop(node)
+            if wanted:
                 for index, g in enumerate(gs):
                     pos = wanted.get((node, index))
                     if pos is not None:
                         found[pos] = g
-            if type(node) is Variable:
-                if variables is None:
-                    _write_leaf(node, gs[0])
-                continue
             inputs = node.inputs
             if inputs is None:
                 raise MXNetError(_FREED)
             dxs = node.op.vjp(node, *gs)
-            if node.nout == 1 and len(inputs) == 1 and not isinstance(dxs, (tuple, list)):
+            if type(dxs) is not tuple and type(dxs) is not list:
                 dxs = (dxs,)
             for x, dx in zip(inputs, dxs, strict=False):
                 if dx is None or x is None or x._node is None:
                     continue
-                if dx.shape != x.shape:
-                    dx = dx._sum_to_shape(x.shape)
-                _accumulate(grads, x._node, x._oidx, dx)
+                if dx._data.shape != x._data.shape:
+                    dx = dx._sum_to_shape(x._data.shape)
+                deliver(x._node, x._oidx, dx)
             if not retain_graph:
                 node.inputs = node.outputs = None
     if variables is None:
+        for var, g in leaves.items():
+            _write_leaf(var, g)
         return None
-    return [g if g is not None else v.zeros_like() for g, v in zip(found, variables, strict=False)]
+    for (node, _), pos in wanted.items():
+        if type(node) is Variable:
+            found[pos] = leaves.get(node)
+    return [g if g is not None else v.zeros_like() for g, v in zip(found, variables, strict=True)]
 
 
 def _write_leaf(var: Variable, g: Any) -> None:

@@ -81,28 +81,40 @@ def _op_error(op: Op, inputs: tuple, err: Exception) -> MXNetError:
     return MXNetError(f"{op.name}: {msg} (inputs: {_describe(inputs)})")
 
 
+def _raw_inputs(op: Op, inputs: tuple) -> list:
+    raw = []
+    for x in inputs:
+        if isinstance(x, _NDArray):
+            raw.append(x._data)
+        elif x is None and op.optional_inputs:
+            raw.append(None)
+        else:
+            raise MXNetError(f"{op.name}: inputs must be NDArrays, got {type(x).__name__} "
+                             f"(inputs: {_describe(inputs)})")
+    return raw
+
+
 def invoke(op: Op, inputs: tuple, attrs: dict, out: Any = None) -> Any:
     """Run ``op`` on NDArray ``inputs``; record it when recording and some input is in the graph."""
     try:
-        raw = [x._data for x in inputs] if not op.optional_inputs else \
-            [None if x is None else x._data for x in inputs]
-    except AttributeError:
-        bad = next(x for x in inputs if not isinstance(x, _NDArray) and not (op.optional_inputs and x is None))
-        raise MXNetError(f"{op.name}: inputs must be NDArrays, got {type(bad).__name__} "
-                         f"(inputs: {_describe(inputs)})") from None
-    try:
-        res = op.forward(*raw, **attrs)
+        n = len(inputs)
+        if n == 1 and type(inputs[0]) is _NDArray:
+            res = op.forward(inputs[0]._data, **attrs)
+        elif n == 2 and type(inputs[0]) is _NDArray and type(inputs[1]) is _NDArray:
+            res = op.forward(inputs[0]._data, inputs[1]._data, **attrs)
+        else:
+            res = op.forward(*_raw_inputs(op, inputs), **attrs)
     except MXNetError as err:
         raise _op_error(op, inputs, err) from None
     except (ValueError, TypeError, IndexError, ArithmeticError, np.linalg.LinAlgError) as err:
         raise _op_error(op, inputs, err) from err
-    ctx = inputs[0]._ctx if inputs and inputs[0] is not None else attrs.get("ctx") or _default_ctx()
+    ctx = inputs[0]._ctx if n and inputs[0] is not None else attrs.get("ctx") or _default_ctx()
     node = None
     if _state.recording and op.vjp is not None:
         for x in inputs:
             if x is not None and x._node is not None:
                 nout = op.num_outputs
-                node = Node(op, tuple(inputs), attrs, (res if nout > 1 else (res,)) if op.save_outputs else None,
+                node = Node(op, inputs, attrs, (res if nout > 1 else (res,)) if op.save_outputs else None,
                             nout, ctx)
                 break
     if op.num_outputs == 1:

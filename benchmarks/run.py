@@ -1,0 +1,108 @@
+"""Benchmark ndgrad against a hand-written NumPy floor (and MXNet/PyTorch when available).
+
+    python benchmarks/run.py [--quick] [--json out/bench.json] [--mxnet-python .venv-mxnet/bin/python]
+
+Each workload's framework step and its NumPy floor run alternately in one process, after warm-up; the
+table gives medians (per op where the workload counts ops), the interquartile spread, and the ratio
+ndgrad/floor. With --mxnet-python, the same workload code runs under the real MXNet in a subprocess.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+import workloads  # noqa: E402
+
+WORKLOADS = ["tiny_ops", "seed_loop", "big_elementwise", "mlp_train", "cnn_train"]
+
+
+def _time(step, repeats: int) -> list[float]:
+    out = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        step()
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def measure(name: str, mx, repeats: int) -> dict:
+    make = getattr(workloads, f"make_{name}", None)
+    if make is None:
+        return {}
+    step, ops = make(mx)
+    floor, _ = getattr(workloads, f"floor_{name}")()
+    for _ in range(3):
+        step()
+        floor()
+    ours, base = [], []
+    for _ in range(repeats):  # alternate so both see the same machine state
+        ours += _time(step, 1)
+        base += _time(floor, 1)
+    stats = {}
+    for key, xs in (("ndgrad", ours), ("floor", base)):
+        q1, med, q3 = np.percentile(xs, [25, 50, 75])
+        stats[key] = {"median_s": med / ops, "iqr_s": (q3 - q1) / ops}
+    stats["ratio"] = stats["ndgrad"]["median_s"] / stats["floor"]["median_s"]
+    stats["ops_per_step"] = ops
+    return stats
+
+
+def measure_other(python: str, names: list[str], repeats: int) -> dict:
+    """Median seconds per op of each workload under another interpreter (the real MXNet's venv)."""
+    code = ("import json,sys,time,numpy as np; sys.path.insert(0, %r); import workloads, mxnet as mx\n"
+            "res={}\nfor n in %r:\n"
+            "    mk=getattr(workloads,'make_'+n,None)\n"
+            "    if mk is None: continue\n"
+            "    step,ops=mk(mx)\n"
+            "    [step() for _ in range(3)]\n"
+            "    ts=[]\n"
+            "    for _ in range(%d):\n"
+            "        t=time.perf_counter(); step(); mx.nd.waitall(); ts.append(time.perf_counter()-t)\n"
+            "    res[n]=float(np.median(ts))/ops\n"
+            "print(json.dumps(res))\n") % (str(HERE), names, repeats)
+    out = subprocess.run([python, "-c", code], capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _fmt(seconds: float) -> str:
+    return f"{seconds * 1e6:9.1f} us" if seconds < 1e-3 else f"{seconds * 1e3:9.2f} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats")
+    parser.add_argument("--json", type=Path, default=None, help="write the results as JSON here")
+    parser.add_argument("--mxnet-python", default=None, help="python of a venv with mxnet 1.9.1")
+    parser.add_argument("workloads", nargs="*", default=WORKLOADS)
+    args = parser.parse_args()
+    import ndgrad
+
+    repeats = 7 if args.quick else 25
+    results = {n: measure(n, ndgrad, repeats if n != "big_elementwise" else max(5, repeats // 3))
+               for n in args.workloads}
+    results = {k: v for k, v in results.items() if v}
+    if args.mxnet_python:
+        for n, s in measure_other(args.mxnet_python, list(results), max(5, repeats // 3)).items():
+            results[n]["mxnet_s"] = s
+    print(f"{'workload':18}{'ndgrad':>13}{'NumPy floor':>13}{'ratio':>8}{'MXNet 1.9.1':>14}")
+    for n, r in results.items():
+        mxs = _fmt(r["mxnet_s"]) if "mxnet_s" in r else "-"
+        print(f"{n:18}{_fmt(r['ndgrad']['median_s']):>13}{_fmt(r['floor']['median_s']):>13}"
+              f"{r['ratio']:8.2f}{mxs:>14}")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
