@@ -57,20 +57,30 @@ def measure(name: str, mx, repeats: int) -> dict:
     return stats
 
 
+def framework_medians(mx, names: list[str], repeats: int) -> dict:
+    """Median seconds per op of each workload on ``mx`` alone (used for the real MXNet's column)."""
+    res = {}
+    for name in names:
+        make = getattr(workloads, f"make_{name}", None)
+        if make is None:
+            continue
+        step, ops = make(mx)
+        for _ in range(3):
+            step()
+        ts = []
+        for _ in range(repeats):
+            t = time.perf_counter()
+            step()
+            mx.nd.waitall()
+            ts.append(time.perf_counter() - t)
+        res[name] = float(np.median(ts)) / ops
+    return res
+
+
 def measure_other(python: str, names: list[str], repeats: int) -> dict:
-    """Median seconds per op of each workload under another interpreter (the real MXNet's venv)."""
-    code = ("import json,sys,time,numpy as np; sys.path.insert(0, %r); import workloads, mxnet as mx\n"
-            "res={}\nfor n in %r:\n"
-            "    mk=getattr(workloads,'make_'+n,None)\n"
-            "    if mk is None: continue\n"
-            "    step,ops=mk(mx)\n"
-            "    [step() for _ in range(3)]\n"
-            "    ts=[]\n"
-            "    for _ in range(%d):\n"
-            "        t=time.perf_counter(); step(); mx.nd.waitall(); ts.append(time.perf_counter()-t)\n"
-            "    res[n]=float(np.median(ts))/ops\n"
-            "print(json.dumps(res))\n") % (str(HERE), names, repeats)
-    out = subprocess.run([python, "-c", code], capture_output=True, text=True, check=True).stdout
+    """Run this script under another interpreter (the real MXNet's venv) and read its medians."""
+    cmd = [python, __file__, "--framework", "mxnet", "--repeats", str(repeats), *names]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -83,11 +93,17 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer repeats")
     parser.add_argument("--json", type=Path, default=None, help="write the results as JSON here")
     parser.add_argument("--mxnet-python", default=None, help="python of a venv with mxnet 1.9.1")
+    parser.add_argument("--framework", default="ndgrad", help="'mxnet': print that framework's medians as JSON")
+    parser.add_argument("--repeats", type=int, default=None)
     parser.add_argument("workloads", nargs="*", default=WORKLOADS)
     args = parser.parse_args()
+    repeats = args.repeats or (7 if args.quick else 25)
+    if args.framework == "mxnet":
+        import mxnet
+        print(json.dumps(framework_medians(mxnet, args.workloads, repeats)))
+        return
     import ndgrad
 
-    repeats = 7 if args.quick else 25
     results = {n: measure(n, ndgrad, repeats if n != "big_elementwise" else max(5, repeats // 3))
                for n in args.workloads}
     results = {k: v for k, v in results.items() if v}
