@@ -4,6 +4,7 @@ import numpy as np
 
 from ndgrad import autograd
 from ndgrad import random as mxrandom
+from ndgrad.ndarray import random as _rnd
 
 from ..spec import OpSpec
 
@@ -27,10 +28,15 @@ def _predict(f):
 
 
 def _seeded(f, seed=3):
-    """Reseed before every call, so random ops draw the same mask for the numeric gradient."""
+    """Reseed before every call, so random ops draw the same mask for the numeric gradient; the global
+    stream is restored afterwards (other tests expect a fresh process's stream)."""
     def call(F, *xs):
+        saved = _rnd._bank
         mxrandom.seed(seed)
-        return f(F, *xs)
+        try:
+            return f(F, *xs)
+        finally:
+            _rnd._bank = saved
     return call
 
 
@@ -106,11 +112,9 @@ def _gelu(x):
 
 
 def _dropout_ref_mask(shape, p, seed=3, axes=()):
-    mxrandom.seed(seed)
-    from ndgrad.ndarray import random as r
     mshape = tuple(1 if i in axes else d for i, d in enumerate(shape))
-    u = r._unit_float32(int(np.prod(mshape))).reshape(mshape)
-    return (u < 1 - p) / (1 - p)
+    u = _rnd._Bank(seed).words(int(np.prod(mshape))) / 2.0**32
+    return (u.astype(np.float32) < 1 - p).reshape(mshape) / (1 - p)
 
 
 def _lengths(rng):
