@@ -15,6 +15,7 @@ LAYERS = {
     "ndgrad.ops.registry": 4,
     "ndgrad.ndarray.ndarray": 5,
     "ndgrad.ndarray.creation": 5,
+    "ndgrad.ndarray.random": 5,  # the generator bank, used by sampling ops and Dropout
     "ndgrad.ops": 6,
     "ndgrad.ndarray": 7,
     "ndgrad.random": 7,
