@@ -1,10 +1,16 @@
-"""Reductions over axes (sum, mean, max, min, norm) and the engine's broadcast-undoing sum."""
+"""Reductions over axes (sum, mean, prod, nansum, nanprod, max, min, norm, moments), arg-reductions
+(argmax, argmin, argmax_channel), cumsum, and the engine's broadcast-undoing ``_sum_to_shape``.
+
+MXNet conventions kept here: ``axis=None`` or ``()`` reduces every axis (``exclude`` then changes
+nothing); ``exclude=True`` reduces the axes *not* listed; a full reduction gives shape ``(1,)``, not a
+0-d array; results keep the input's dtype (``mean`` of int32 is int32).
+"""
 from __future__ import annotations
 
 import numpy as np
 
 from ..autograd import Node
-from ..base import MXNetError
+from ..base import MXNetError, np_dtype
 from .registry import defop
 from .registry import fn as F
 
@@ -12,8 +18,7 @@ from .registry import fn as F
 def reduce_axes(name: str, ndim: int, axis, exclude: bool = False) -> tuple[int, ...]:
     """MXNet's ``axis``/``exclude`` pair as a sorted tuple of non-negative axes (None or () is all)."""
     if axis is None or axis == ():
-        axes = tuple(range(ndim))
-        return () if exclude else axes
+        return tuple(range(ndim))
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
     norm = []
     for a in axes:
@@ -32,86 +37,224 @@ def _keepdims_shape(shape: tuple, axes: tuple) -> tuple:
     return tuple(1 if i in axes else d for i, d in enumerate(shape))
 
 
-def _finish(res, keepdims: bool):
-    """NumPy's full reductions give 0-d results; MXNet's give shape (1,)."""
+def _finish(res, keepdims: bool, dtype=None):
+    """NumPy's full reductions give 0-d results; MXNet's give shape (1,). Also restores the dtype."""
     res = np.asarray(res) if not hasattr(res, "ndim") else res
+    if dtype is not None and res.dtype != dtype:
+        res = res.astype(dtype)
     return res.reshape(1) if res.ndim == 0 and not keepdims else res
+
+
+def _node_axes(node: Node) -> tuple:
+    x = node.inputs[0]
+    axis = node.attrs["axes"] if "axes" in node.attrs else node.attrs["axis"]  # moments names it axes
+    return reduce_axes(node.op.name, x.ndim, axis, node.attrs.get("exclude", False))
 
 
 def _expand(node: Node, g):
     """The output gradient broadcast back to the input's shape."""
     x = node.inputs[0]
-    axes = reduce_axes(node.op.name, x.ndim, node.attrs["axis"], node.attrs.get("exclude", False))
-    return F.broadcast_to(F.reshape(g, shape=_keepdims_shape(x.shape, axes)), shape=x.shape)
+    return F.broadcast_to(F.reshape(g, shape=_keepdims_shape(x.shape, _node_axes(node))), shape=x.shape)
+
+
+def _expand_output(node: Node, index: int = 0):
+    """Output ``index`` of a reduction broadcast back to the input's shape (recorded, attached to node)."""
+    x = node.inputs[0]
+    kshape = _keepdims_shape(x.shape, _node_axes(node))
+    return F.broadcast_to(F.reshape(node.output(index), shape=kshape), shape=x.shape)
+
+
+def _count(node: Node) -> int:
+    x = node.inputs[0]
+    return int(np.prod([x.shape[a] for a in _node_axes(node)]))
 
 
 @defop(vjp=_expand, fluent=True, aliases=("sum_axis",))
 def sum(data, *, axis=None, keepdims=False, exclude=False):
     """Computes the sum of array elements over given axes."""
     axes = reduce_axes("sum", data.ndim, axis, exclude)
-    return _finish(np.sum(data, axis=axes, keepdims=keepdims), keepdims)
+    return _finish(np.sum(data, axis=axes, keepdims=keepdims, dtype=data.dtype), keepdims)
 
 
-def _mean_vjp(n, g):
-    x = n.inputs[0]
-    axes = reduce_axes("mean", x.ndim, n.attrs["axis"], n.attrs["exclude"])
-    count = int(np.prod([x.shape[a] for a in axes])) if axes else 1
-    return _expand(n, g) / count
-
-
-@defop(vjp=_mean_vjp, fluent=True)
+@defop(vjp=lambda n, g: _expand(n, g) / _count(n), fluent=True)
 def mean(data, *, axis=None, keepdims=False, exclude=False):
     """Computes the mean of array elements over given axes."""
     axes = reduce_axes("mean", data.ndim, axis, exclude)
-    res = np.mean(data, axis=axes, keepdims=keepdims)
-    return _finish(res.astype(data.dtype, copy=False), keepdims)
+    return _finish(np.mean(data, axis=axes, keepdims=keepdims), keepdims, data.dtype)
+
+
+# MXNet's rule is out / x (NaN where x == 0 and the product is 0); kept for parity
+@defop(vjp=lambda n, g: _expand(n, g) * _expand_output(n) / n.inputs[0], save_outputs=True, fluent=True)
+def prod(data, *, axis=None, keepdims=False, exclude=False):
+    """Computes the product of array elements over given axes."""
+    axes = reduce_axes("prod", data.ndim, axis, exclude)
+    return _finish(np.prod(data, axis=axes, keepdims=keepdims, dtype=data.dtype), keepdims)
+
+
+def _not_nan(x):
+    """1 where ``x`` is not NaN, else 0 (a constant: comparisons are not recorded)."""
+    return F.broadcast_equal(x, x)
+
+
+@defop(vjp=lambda n, g: _expand(n, g) * _not_nan(n.inputs[0]), fluent=True)
+def nansum(data, *, axis=None, keepdims=False, exclude=False):
+    """Computes the sum of array elements over given axes, treating NaN as zero."""
+    axes = reduce_axes("nansum", data.ndim, axis, exclude)
+    return _finish(np.nansum(data, axis=axes, keepdims=keepdims, dtype=data.dtype), keepdims)
+
+
+# d/dx is 1 off NaN and 0 on NaN
+@defop(vjp=lambda n, g: g * _not_nan(n.inputs[0]))
+def _nan_to_num(data, *, value=0.0):
+    """``data`` with NaN replaced by ``value`` (used by nanprod's gradient)."""
+    return np.where(np.isnan(data), np.asarray(value, dtype=data.dtype), data)
+
+
+def _nanprod_vjp(n, g):
+    x = n.inputs[0]
+    return _expand(n, g) * _expand_output(n) / F._nan_to_num(x, value=1.0) * _not_nan(x)
+
+
+@defop(vjp=_nanprod_vjp, save_outputs=True, fluent=True)
+def nanprod(data, *, axis=None, keepdims=False, exclude=False):
+    """Computes the product of array elements over given axes, treating NaN as one."""
+    axes = reduce_axes("nanprod", data.ndim, axis, exclude)
+    return _finish(np.nanprod(data, axis=axes, keepdims=keepdims, dtype=data.dtype), keepdims)
 
 
 def _extreme_vjp(n, g):
-    # every element equal to the extreme gets the gradient, as MXNet's mask-based backward
+    # every element equal to the extreme gets the whole gradient (ties all get it), as MXNet
     x = n.inputs[0]
-    axes = reduce_axes(n.op.name, x.ndim, n.attrs["axis"], n.attrs["exclude"])
-    kshape = _keepdims_shape(x.shape, axes)
-    mask = F.broadcast_equal(x, F.broadcast_to(F.reshape(n.output(), shape=kshape), shape=x.shape))
-    return _expand(n, g) * mask
+    return _expand(n, g) * F.broadcast_equal(x, _expand_output(n))
 
 
-def _extreme(name, npfn):
+def _extreme(name, npfn, alias):
     def op(data, *, axis=None, keepdims=False, exclude=False):
         axes = reduce_axes(name, data.ndim, axis, exclude)
         if data.size == 0:
-            raise MXNetError(f"{name}: cannot reduce an empty array")
+            raise MXNetError(f"{name}: cannot reduce an empty array of shape {data.shape}")
         return _finish(npfn(data, axis=axes, keepdims=keepdims), keepdims)
     op.__name__ = name
     op.__doc__ = f"Computes the {name}imum of array elements over given axes."
-    defop(name, vjp=_extreme_vjp, save_outputs=True, fluent=True)(op)
+    defop(name, vjp=_extreme_vjp, save_outputs=True, fluent=True, aliases=(alias,))(op)
 
 
-_extreme("max", np.max)
-_extreme("min", np.min)
+_extreme("max", np.max, "max_axis")
+_extreme("min", np.min, "min_axis")
 
 
 def _norm_vjp(n, g):
     x, ord_ = n.inputs[0], n.attrs["ord"]
     if ord_ == 1:
         return _expand(n, g) * F.sign(x)
-    axes = reduce_axes("norm", x.ndim, n.attrs["axis"])
-    kshape = _keepdims_shape(x.shape, axes)
-    y = F.broadcast_to(F.reshape(n.output(), shape=kshape), shape=x.shape)
-    return _expand(n, g) * x / y
+    # x / ||x||: NaN at an all-zero slice, as MXNet
+    return _expand(n, g) * x / _expand_output(n)
+
+
+def _norm_axes(n):
+    return reduce_axes("norm", n.inputs[0].ndim, n.attrs["axis"])
 
 
 @defop(vjp=_norm_vjp, save_outputs=True, fluent=True)
 def norm(data, *, ord=2, axis=None, out_dtype=None, keepdims=False):
     """Computes the norm (``ord`` 1 or 2) of the array over the given axes (all by default)."""
     if ord not in (1, 2):
-        raise MXNetError(f"norm: ord must be 1 or 2, got {ord}")
+        raise MXNetError(f"norm: ord must be 1 or 2, got {ord} (input shape {data.shape})")
     axes = reduce_axes("norm", data.ndim, axis)
     if ord == 1:
         res = np.sum(np.abs(data), axis=axes, keepdims=keepdims)
     else:
-        res = np.sqrt(np.sum(np.square(data), axis=axes, keepdims=keepdims))
-    return _finish(res.astype(out_dtype or data.dtype, copy=False), keepdims)
+        res = np.sqrt(np.sum(np.square(data, dtype=np.float64 if data.dtype.kind in "iub" else None),
+                             axis=axes, keepdims=keepdims))
+    dt = data.dtype if out_dtype is None else np_dtype(out_dtype)
+    return _finish(res, keepdims, dt)
+
+
+def _moments_vjp(n, g_mean, g_var):
+    x = n.inputs[0]
+    count = _count(n)
+    dx = None
+    if g_mean is not None:
+        dx = _expand(n, g_mean) / count
+    if g_var is not None:
+        dv = _expand(n, g_var) * (x - _expand_output(n, 0)) * (2.0 / count)
+        dx = dv if dx is None else dx + dv
+    return (dx,)
+
+
+def _moments_axes(attrs_axes, ndim):
+    if attrs_axes is None or attrs_axes == ():
+        raise MXNetError("moments: empty axes is not supported; pass every axis to axes for global moments")
+    return reduce_axes("moments", ndim, attrs_axes)
+
+
+@defop(vjp=_moments_vjp, num_outputs=2, save_outputs=True)
+def moments(data, *, axes=None, keepdims=False):
+    """Calculates the mean and variance of ``data`` over ``axes``; returns ``[mean, var]``."""
+    ax = _moments_axes(axes, data.ndim)
+    mean_ = np.mean(data, axis=ax, keepdims=True)
+    var = np.mean(np.square(data - mean_), axis=ax, keepdims=keepdims)
+    if not keepdims:
+        mean_ = mean_.reshape(var.shape)
+    return _finish(mean_, keepdims, data.dtype), _finish(var, keepdims, data.dtype)
+
+
+def _arg_reduce(name, npfn, data, axis, keepdims):
+    if data.size == 0:
+        raise MXNetError(f"{name}: cannot reduce an empty array of shape {data.shape}")
+    if axis is None:
+        res = npfn(data.reshape(-1))
+        res = np.asarray(res).reshape((1,) * data.ndim if keepdims else (1,))
+        return res.astype(data.dtype)
+    if not isinstance(axis, (int, np.integer)):
+        raise MXNetError(f"{name}: axis must be an int or None, got {axis!r}")
+    ax = reduce_axes(name, data.ndim, int(axis))[0]
+    res = npfn(data, axis=ax)
+    if keepdims:
+        res = np.expand_dims(res, ax)
+    return _finish(res, keepdims, data.dtype)
+
+
+# index results take the input's dtype (float32 for float32 data), as MXNet
+@defop(fluent=True)
+def argmax(data, *, axis=None, keepdims=False):
+    """Returns indices of the maximum values along an axis (in the input's dtype; first one on ties)."""
+    return _arg_reduce("argmax", np.argmax, data, axis, keepdims)
+
+
+@defop(fluent=True)
+def argmin(data, *, axis=None, keepdims=False):
+    """Returns indices of the minimum values along an axis (in the input's dtype; first one on ties)."""
+    return _arg_reduce("argmin", np.argmin, data, axis, keepdims)
+
+
+@defop(fluent=True)
+def argmax_channel(data):
+    """Returns the argmax along axis 1 (the channel axis), in the input's dtype."""
+    if data.ndim < 2:
+        raise MXNetError(f"argmax_channel: input must have at least 2 dimensions, got shape {data.shape}")
+    return _arg_reduce("argmax_channel", np.argmax, data, 1, False)
+
+
+def _cumsum_vjp(n, g):
+    x, axis = n.inputs[0], n.attrs["axis"]
+    if axis is None:
+        flat = F.reshape(g, shape=(-1,))
+        rev = F.flip(F.cumsum(F.flip(flat, axis=0), axis=0), axis=0)
+        dx = F.reshape(rev, shape=x.shape)
+    else:
+        dx = F.flip(F.cumsum(F.flip(g, axis=axis), axis=axis), axis=axis)
+    return dx if dx.dtype == x.dtype else F.cast(dx, dtype=x.dtype)
+
+
+@defop(vjp=_cumsum_vjp)
+def cumsum(a, *, axis=None, dtype=None):
+    """Returns the cumulative sum of the elements along ``axis`` (of the flattened array when None)."""
+    dt = a.dtype if dtype is None else np_dtype(dtype)
+    if axis is None:
+        return np.cumsum(a.reshape(-1), dtype=dt)
+    ax = reduce_axes("cumsum", a.ndim, int(axis))[0]
+    return np.cumsum(a, axis=ax, dtype=dt)
 
 
 def _sum_to_shape_vjp(n, g):

@@ -1,106 +1,471 @@
-"""Shape manipulation: reshape (with MXNet's special codes), transpose, broadcast_to."""
+"""Shape manipulation: reshape (with MXNet's special codes), flatten, expand_dims, squeeze, transpose,
+swapaxes, moveaxis, concat, stack, split, split_v2, tile, repeat, flip, pad, the broadcast ops,
+depth_to_space, space_to_depth, diag, shape_array and size_array.
+
+Most gradients are the inverse shape op; the data-moving ones (split/concat, tile, repeat, pad, diag)
+have gradients that are themselves registered ops, so every order of derivative works.
+"""
 from __future__ import annotations
+
+import itertools
 
 import numpy as np
 
+from ..autograd import Node
 from ..base import MXNetError
-from .registry import defop
+from ..ndarray.ndarray import NDArray
+from .reduce import reduce_axes
+from .registry import OPS, bind_public, defop
 from .registry import fn as F
 
 
+def _axis(name: str, ndim: int, axis) -> int:
+    """One axis, negative allowed, checked against ``ndim``."""
+    return reduce_axes(name, ndim, int(axis))[0]
+
+
+def _as_tuple(v) -> tuple:
+    return (int(v),) if isinstance(v, (int, np.integer)) else tuple(int(d) for d in v)
+
+
+# ----------------------------------------------------------------------------------------------- reshape
 def infer_reshape(src: tuple, target: tuple, reverse: bool = False) -> tuple:
-    """Apply MXNet's reshape codes: 0 copy a dim, -1 infer, -2 copy the rest, -3 merge two, -4 split one."""
+    """Apply MXNet's reshape codes: 0 copy a dim, -1 infer, -2 copy the rest, -3 merge two, -4 split one.
+
+    With ``reverse=True`` both shapes are read right to left (MXNet simply reverses the code list, so a
+    ``-4`` group is only valid when its two sizes come first). Raises MXNetError on a malformed list.
+    """
+    def bad(why: str) -> MXNetError:
+        return MXNetError(f"reshape: cannot reshape {tuple(src)} with shape={tuple(target)}"
+                          f"{' (reverse=True)' if reverse else ''}: {why}")
+
     if reverse:
-        return tuple(reversed(infer_reshape(tuple(reversed(src)), _reverse_codes(target))))
-    out, i, j, infer = [], 0, 0, -1
-    while j < len(target):
-        code = target[j]
+        src, codes = tuple(reversed(src)), tuple(reversed(target))
+    else:
+        codes = tuple(target)
+    out: list[int] = []
+    i, j, infer = 0, 0, -1
+
+    def take() -> int:
+        nonlocal i
+        if i >= len(src):
+            raise bad("the codes use more dimensions than the input has")
+        i += 1
+        return src[i - 1]
+
+    while j < len(codes):
+        code = codes[j]
         if code == 0:
-            out.append(src[i])
-            i += 1
+            out.append(take())
         elif code == -1:
             if infer >= 0:
-                raise MXNetError("reshape: only one dimension can be -1")
+                raise bad("only one dimension can be -1")
             infer = len(out)
             out.append(1)
-            i += 1
+            if i < len(src):
+                i += 1
         elif code == -2:
             out.extend(src[i:])
             i = len(src)
         elif code == -3:
-            out.append(src[i] * src[i + 1])
-            i += 2
+            a = take()
+            out.append(a * take())
         elif code == -4:
-            a, b = target[j + 1], target[j + 2]
+            if j + 2 >= len(codes):
+                raise bad("-4 must be followed by two sizes")
+            d = take()
+            a, b = codes[j + 1], codes[j + 2]
+            if (a == -1 and b == -1) or a < -1 or b < -1 or a == 0 or b == 0:
+                raise bad(f"-4 split sizes ({a}, {b}) are invalid")
             if a == -1:
-                a = src[i] // b
+                a = d // b if b and d % b == 0 else -1
             if b == -1:
-                b = src[i] // a
-            if a * b != src[i]:
-                raise MXNetError(f"reshape: cannot split dimension {src[i]} into {a} x {b}")
+                b = d // a if a and d % a == 0 else -1
+            if a < 0 or b < 0 or a * b != d:
+                raise bad(f"cannot split dimension {d} into {codes[j + 1]} x {codes[j + 2]}")
             out += [a, b]
-            i += 1
             j += 2
         elif code > 0:
-            out.append(code)
-            i += 1
+            out.append(int(code))
+            if i < len(src):
+                i += 1
         else:
-            raise MXNetError(f"reshape: invalid shape code {code}")
+            raise bad(f"invalid shape code {code}")
         j += 1
+    total = int(np.prod(src)) if src else 1
     if infer >= 0:
-        known = int(np.prod(out)) if out else 1
-        total = int(np.prod(src)) if src else 1
+        known = int(np.prod(out))
         if known == 0 or total % known:
-            raise MXNetError(f"reshape: cannot infer -1 reshaping {src} to {target}")
+            raise bad("cannot infer the -1 dimension")
         out[infer] = total // known
-    return tuple(out)
-
-
-def _reverse_codes(target: tuple) -> tuple:
-    """Reverse a code list, keeping each -4 group's order of (-4, a, b) as MXNet does for reverse=True."""
-    groups, j = [], 0
-    while j < len(target):
-        if target[j] == -4:
-            groups.append((-4, target[j + 2], target[j + 1]))
-            j += 3
-        else:
-            groups.append((target[j],))
-            j += 1
-    return tuple(c for grp in reversed(groups) for c in grp)
+    if int(np.prod(out)) != total:
+        raise bad(f"the result {tuple(reversed(out)) if reverse else tuple(out)} has a different size "
+                  f"({int(np.prod(out))} vs {total})")
+    return tuple(reversed(out)) if reverse else tuple(out)
 
 
 @defop(vjp=lambda n, g: F.reshape(g, shape=n.inputs[0].shape), aliases=("Reshape",))
 def reshape(data, *, shape=(), reverse=False):
     """Reshapes the input array; ``shape`` may use MXNet's codes 0, -1, -2, -3, -4."""
-    shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(int(d) for d in shape)
-    new = infer_reshape(data.shape, shape, reverse)
-    if int(np.prod(new)) != data.size:
-        raise MXNetError(f"reshape: cannot reshape array of shape {data.shape} into {shape} "
-                         f"(target size {int(np.prod(new))} != {data.size})")
-    return data.reshape(new)
+    shape = _as_tuple(shape)
+    return data.reshape(infer_reshape(data.shape, shape, reverse))
 
 
+def _range_shape(shape, begin, end):
+    nd_ = len(shape)
+    b = 0 if begin is None else int(begin) % nd_ if nd_ else 0
+    e = nd_ if end is None else int(end) % nd_ if int(end) < 0 else int(end)
+    return b, e
+
+
+@defop(vjp=lambda n, g: (F.reshape(g, shape=n.inputs[0].shape), None), fluent=True)
+def reshape_like(lhs, rhs, *, lhs_begin=None, lhs_end=None, rhs_begin=None, rhs_end=None):
+    """Reshapes ``lhs`` to the shape of ``rhs`` (or replaces lhs dims [lhs_begin, lhs_end) with rhs's
+    dims [rhs_begin, rhs_end))."""
+    lb, le = _range_shape(lhs.shape, lhs_begin, lhs_end)
+    rb, re_ = _range_shape(rhs.shape, rhs_begin, rhs_end)
+    new = lhs.shape[:lb] + rhs.shape[rb:re_] + lhs.shape[le:]
+    if int(np.prod(new)) != lhs.size:
+        raise MXNetError(f"reshape_like: cannot reshape lhs {lhs.shape} to {new} (from rhs {rhs.shape}): "
+                         "sizes differ")
+    return lhs.reshape(new)
+
+
+@defop(vjp=lambda n, g: F.reshape(g, shape=n.inputs[0].shape), aliases=("Flatten",), fluent=True)
+def flatten(data):
+    """Flattens the input to 2-D: ``(d0, d1 * d2 * ...)`` (a 1-D input of n elements gives ``(n, 1)``)."""
+    if data.ndim == 0:
+        raise MXNetError("flatten: input must have at least one dimension")
+    return data.reshape(data.shape[0], -1) if data.size else data.reshape(data.shape[0], int(np.prod(data.shape[1:])))
+
+
+@defop(vjp=lambda n, g: F.reshape(g, shape=n.inputs[0].shape), fluent=True)
+def expand_dims(data, *, axis):
+    """Inserts a new axis of size 1 at position ``axis`` (``-ndim-1 <= axis <= ndim``)."""
+    nd_ = data.ndim
+    if not -nd_ - 1 <= int(axis) <= nd_:
+        raise MXNetError(f"expand_dims: axis {axis} is out of range for an input of shape {data.shape} "
+                         f"(expected {-nd_ - 1} <= axis <= {nd_})")
+    return np.expand_dims(data, int(axis) % (nd_ + 1))
+
+
+@defop(vjp=lambda n, g: F.reshape(g, shape=n.inputs[0].shape), fluent=True)
+def squeeze(data, *, axis=None):
+    """Removes axes of size 1 (only those in ``axis`` if given); a result with no axes has shape (1,)."""
+    if axis is None:
+        axes = tuple(i for i, d in enumerate(data.shape) if d == 1)
+    else:
+        axes = reduce_axes("squeeze", data.ndim, axis)
+        for a in axes:
+            if data.shape[a] != 1:
+                raise MXNetError(f"squeeze: cannot squeeze axis {a} of shape {data.shape}: its size is "
+                                 f"{data.shape[a]}, not 1")
+    res = np.squeeze(data, axis=axes)
+    return res.reshape(1) if res.ndim == 0 else res
+
+
+# ----------------------------------------------------------------------------------------------- permute
 def _transpose_vjp(n, g):
     axes = n.attrs["axes"]
     if not axes:
         return F.transpose(g)
-    return F.transpose(g, axes=tuple(np.argsort(axes)))
+    nd_ = g.ndim
+    return F.transpose(g, axes=tuple(int(i) for i in np.argsort([a % nd_ for a in axes])))
 
 
 @defop(vjp=_transpose_vjp, fluent=True)
 def transpose(data, *, axes=()):
     """Permutes the dimensions of an array (reverses them when ``axes`` is empty)."""
-    axes = tuple(axes) if axes else None
-    if axes is not None and sorted(a % data.ndim for a in axes) != list(range(data.ndim)):
-        raise MXNetError(f"transpose: axes {axes} are not a permutation of {data.ndim} dimensions")
+    axes = tuple(int(a) for a in axes) if axes else None
+    if axes is not None and (len(axes) != data.ndim or any(not -data.ndim <= a < data.ndim for a in axes)
+                             or sorted(a % data.ndim for a in axes) != list(range(data.ndim))):
+        raise MXNetError(f"transpose: axes {axes} are not a permutation of the {data.ndim} dimensions "
+                         f"of shape {data.shape}")
     return np.transpose(data, axes)
 
 
+@defop(vjp=lambda n, g: F.swapaxes(g, dim1=n.attrs["dim1"], dim2=n.attrs["dim2"]), aliases=("SwapAxis",),
+       fluent=True)
+def swapaxes(data, *, dim1=0, dim2=0):
+    """Interchanges two axes of an array."""
+    return np.swapaxes(data, _axis("swapaxes", data.ndim, dim1), _axis("swapaxes", data.ndim, dim2))
+
+
+def moveaxis(tensor, source, destination):
+    """Moves axes of an array to new positions (other axes keep their order)."""
+    src = _as_tuple(source)
+    dst = _as_tuple(destination)
+    nd_ = tensor.ndim
+    if len(src) != len(dst):
+        raise MXNetError(f"moveaxis: source {source} and destination {destination} must have the same length")
+    src = tuple(_axis("moveaxis", nd_, a) for a in src)
+    dst = tuple(_axis("moveaxis", nd_, a) for a in dst)
+    order = [i for i in range(nd_) if i not in src]
+    for d, s in sorted(zip(dst, src, strict=True)):
+        order.insert(d, s)
+    return F.transpose(tensor, axes=tuple(order))
+
+
+bind_public("moveaxis", moveaxis)
+
+
+@defop(vjp=lambda n, g: F.flip(g, axis=n.attrs["axis"]), aliases=("reverse",), fluent=True)
+def flip(data, *, axis):
+    """Reverses the order of elements along the given axis or axes."""
+    return np.flip(data, axis=reduce_axes("flip", data.ndim, axis)).copy()
+
+
+# ---------------------------------------------------------------------------------------- join and split
+def _fix_node_outputs(opname: str, fluent: str | None = None) -> None:
+    """Ops whose output count depends on their attributes: the registry's node has a fixed count, so the
+    public function sets it from the outputs actually returned."""
+    op = OPS[opname]
+    public = op.public
+
+    def call(*args, **kwargs):
+        res = public(*args, **kwargs)
+        outs = res if isinstance(res, list) else [res]
+        node = outs[0]._node
+        if type(node) is Node and node.op is op:
+            node.nout = len(node.outputs)
+        return res
+    call.__name__ = call.__qualname__ = public.__name__
+    call.__doc__, call.__module__ = public.__doc__, public.__module__
+    call.__wrapped__ = public
+    names = [n for n, f in vars(F).items() if f is public]
+    for name in names:
+        setattr(F, name, call)
+    if fluent:
+        setattr(NDArray, fluent, call)
+
+
+def _concat_vjp(n, g):
+    dim = n.attrs["dim"] % g.ndim
+    bounds = np.cumsum([x.shape[dim] for x in n.inputs])[:-1]
+    if len(n.inputs) == 1:
+        return (g,)
+    parts = F._split_v2(g, indices=(0, *(int(b) for b in bounds)), axis=dim, squeeze_axis=False)
+    return tuple(parts)
+
+
+@defop(vjp=_concat_vjp, aliases=("Concat",))
+def concat(*data, dim=1, num_args=None):
+    """Joins the input arrays along dimension ``dim`` (all other dimensions must agree)."""
+    if not data:
+        raise MXNetError("concat: needs at least one input array")
+    if num_args is not None and int(num_args) != len(data):
+        raise MXNetError(f"concat: num_args={num_args} but {len(data)} arrays were given")
+    d0 = data[0]
+    ax = _axis("concat", d0.ndim, dim)
+    for x in data[1:]:
+        if x.ndim != d0.ndim or x.shape[:ax] + x.shape[ax + 1:] != d0.shape[:ax] + d0.shape[ax + 1:]:
+            raise MXNetError(f"concat: shapes {[tuple(y.shape) for y in data]} cannot be joined along dim {dim}; "
+                             "all other dimensions must agree")
+    return np.concatenate(data, axis=ax)
+
+
+def _stack_vjp(n, g):
+    if len(n.inputs) == 1:
+        return (F.reshape(g, shape=n.inputs[0].shape),)
+    return tuple(F.split(g, num_outputs=len(n.inputs), axis=n.attrs["axis"], squeeze_axis=True))
+
+
+@defop(vjp=_stack_vjp)
+def stack(*data, axis=0, num_args=None):
+    """Joins arrays of the same shape along a new axis ``axis``."""
+    if not data:
+        raise MXNetError("stack: needs at least one input array")
+    if num_args is not None and int(num_args) != len(data):
+        raise MXNetError(f"stack: num_args={num_args} but {len(data)} arrays were given")
+    if any(x.shape != data[0].shape for x in data[1:]):
+        raise MXNetError(f"stack: all inputs must have the same shape, got {[tuple(x.shape) for x in data]}")
+    nd_ = data[0].ndim
+    if not -nd_ - 1 <= int(axis) <= nd_:
+        raise MXNetError(f"stack: axis {axis} is out of range for inputs of shape {data[0].shape}")
+    return np.stack(data, axis=int(axis) % (nd_ + 1))
+
+
+def _grads_or_zeros(n, gs):
+    return [g if g is not None else n.output(i).zeros_like() for i, g in enumerate(gs)]
+
+
+def _split_vjp(n, *gs):
+    gs = _grads_or_zeros(n, gs)
+    ax = n.attrs["axis"] % n.inputs[0].ndim
+    if n.attrs["squeeze_axis"]:
+        gs = [F.expand_dims(g, axis=ax) for g in gs]
+    return (gs[0] if len(gs) == 1 else F.concat(*gs, dim=ax),)
+
+
+@defop(vjp=_split_vjp, num_outputs=2, num_visible=lambda a: int(a["num_outputs"]), save_outputs=True,
+       aliases=("SliceChannel",))
+def split(data, *, num_outputs, axis=1, squeeze_axis=False):
+    """Splits an array along ``axis`` into ``num_outputs`` equal parts (returns a list when more than one)."""
+    ax = _axis("split", data.ndim, axis)
+    k = int(num_outputs)
+    if k < 1 or data.shape[ax] % k:
+        raise MXNetError(f"split: num_outputs={num_outputs} does not evenly divide axis {axis} of shape "
+                         f"{data.shape}")
+    if squeeze_axis and data.shape[ax] != k:
+        raise MXNetError(f"split: squeeze_axis=True needs num_outputs ({k}) equal to the size of axis "
+                         f"{axis} of shape {data.shape}")
+    parts = np.split(data, k, axis=ax)
+    if squeeze_axis:
+        parts = [p.squeeze(ax) for p in parts]
+    return tuple(parts)
+
+
+def _split_v2_count(a) -> int:
+    return int(a["sections"]) if a["sections"] else len(a["indices"])
+
+
+@defop(vjp=_split_vjp, num_outputs=2, num_visible=_split_v2_count, save_outputs=True)
+def _split_v2(data, *, indices=(), axis=0, squeeze_axis=False, sections=0):
+    """Splits along ``axis`` at ``indices`` (which start with 0), or into ``sections`` equal parts."""
+    ax = _axis("split_v2", data.ndim, axis)
+    n = data.shape[ax]
+    if sections:
+        if n % int(sections):
+            raise MXNetError(f"split_v2: {sections} sections do not evenly divide axis {axis} of shape {data.shape}")
+        parts = np.split(data, int(sections), axis=ax)
+    else:
+        idx = [int(i) for i in indices]
+        if any(b < a for a, b in itertools.pairwise(idx)) or (idx and idx[-1] > n):
+            raise MXNetError(f"split_v2: indices {tuple(idx[1:])} must be increasing and within axis {axis} "
+                             f"of shape {data.shape}")
+        parts = np.split(data, idx[1:], axis=ax)
+    if squeeze_axis:
+        if any(p.shape[ax] != 1 for p in parts):
+            raise MXNetError(f"split_v2: squeeze_axis=True needs every part to have size 1 along axis {axis}")
+        parts = [p.squeeze(ax) for p in parts]
+    return tuple(parts)
+
+
+def split_v2(ary, indices_or_sections, axis=0, squeeze_axis=False):
+    """Splits an array into sub-arrays: ``indices_or_sections`` an int (equal sections) or a tuple of split
+    points along ``axis``."""
+    if isinstance(indices_or_sections, (int, np.integer)):
+        return F._split_v2(ary, indices=(), axis=axis, squeeze_axis=squeeze_axis, sections=int(indices_or_sections))
+    if isinstance(indices_or_sections, tuple):
+        return F._split_v2(ary, indices=(0, *indices_or_sections), axis=axis, squeeze_axis=squeeze_axis,
+                           sections=0)
+    raise MXNetError("split_v2: indices_or_sections must be an int or a tuple of ints, got "
+                     f"{type(indices_or_sections).__name__}")
+
+
+# ------------------------------------------------------------------------------------------- replicate
+def _tile_shape(shape, reps):
+    nd_ = max(len(shape), len(reps))
+    return (1,) * (nd_ - len(shape)) + tuple(shape), (1,) * (nd_ - len(reps)) + tuple(reps)
+
+
+def _tile_vjp(n, g):
+    x = n.inputs[0]
+    shape, reps = _tile_shape(x.shape, _as_tuple(n.attrs["reps"]))
+    inter = tuple(v for r, d in zip(reps, shape, strict=True) for v in (r, d))
+    summed = F.sum(F.reshape(g, shape=inter), axis=tuple(range(0, len(inter), 2)))
+    return F.reshape(summed, shape=x.shape)
+
+
+@defop(vjp=_tile_vjp, fluent=True)
+def tile(data, *, reps):
+    """Repeats the whole array ``reps`` times along each axis (``reps`` and the shape align on the right)."""
+    reps = _as_tuple(reps)
+    if any(r < 1 for r in reps):
+        raise MXNetError(f"tile: reps {reps} must be positive (input shape {data.shape})")
+    return np.tile(data, reps)
+
+
+def _repeat_vjp(n, g):
+    x, r, axis = n.inputs[0], int(n.attrs["repeats"]), n.attrs["axis"]
+    if axis is None:
+        return F.reshape(F.sum(F.reshape(g, shape=(x.size, r)), axis=1), shape=x.shape)
+    ax = int(axis) % x.ndim
+    split = (*x.shape[:ax + 1], r, *x.shape[ax + 1:])
+    return F.sum(F.reshape(g, shape=split), axis=ax + 1)
+
+
+@defop(vjp=_repeat_vjp, fluent=True)
+def repeat(data, *, repeats, axis=None):
+    """Repeats each element ``repeats`` times along ``axis`` (of the flattened array when None)."""
+    if int(repeats) < 1:
+        raise MXNetError(f"repeat: repeats must be positive, got {repeats}")
+    if axis is None:
+        return np.repeat(data.reshape(-1), int(repeats))
+    return np.repeat(data, int(repeats), axis=_axis("repeat", data.ndim, axis))
+
+
+# ------------------------------------------------------------------------------------------------- pad
+_PAD_MODES = {"constant": "constant", "edge": "edge", "reflect": "reflect"}
+
+
+def _pad_pairs(name, shape, mode, pad_width):
+    if mode not in _PAD_MODES:
+        raise MXNetError(f"{name}: mode must be 'constant', 'edge' or 'reflect', got {mode!r}")
+    if len(shape) not in (4, 5):
+        raise MXNetError(f"{name}: only 4-D and 5-D inputs are supported, got shape {shape}")
+    pw = _as_tuple(pad_width)
+    if len(pw) != 2 * len(shape):
+        raise MXNetError(f"{name}: pad_width must have {2 * len(shape)} entries for shape {shape}, got {pw}")
+    if any(pw[:4]) or any(p < 0 for p in pw):
+        raise MXNetError(f"{name}: pad_width {pw} must be non-negative and 0 for the first two axes (N, C)")
+    pairs = [(pw[2 * i], pw[2 * i + 1]) for i in range(len(shape))]
+    if mode == "reflect":
+        for d, (b, a) in zip(shape, pairs, strict=True):
+            if b >= d or a >= d:
+                raise MXNetError(f"{name}: reflect padding {pw} must be smaller than each padded dimension of "
+                                 f"shape {shape}")
+    return pairs
+
+
+def _pad_source(n: int, before: int, after: int, mode: str) -> np.ndarray:
+    """For each position of a padded axis, the input position it copies (-1: the constant)."""
+    i = np.arange(-before, n + after)
+    if mode == "edge":
+        return np.clip(i, 0, n - 1)
+    if mode == "reflect":
+        period = 2 * (n - 1) if n > 1 else 1
+        i = np.abs(i) % period
+        return np.where(i >= n, period - i, i)
+    return np.where((i >= 0) & (i < n), i, -1)
+
+
+@defop(vjp=lambda n, g: F._backward_pad(g, mode=n.attrs["mode"], pad_width=n.attrs["pad_width"],
+                                        in_shape=n.inputs[0].shape), aliases=("Pad",), fluent=True)
+def pad(data, *, mode, pad_width, constant_value=0.0):
+    """Pads a 4-D or 5-D array (spatial axes only) with a constant, its edge values, or its reflection.
+
+    ``pad_width`` lists (before, after) for every axis, flattened; the first four entries must be 0.
+    """
+    pairs = _pad_pairs("pad", data.shape, mode, pad_width)
+    if mode == "constant":
+        return np.pad(data, pairs, mode="constant", constant_values=np.asarray(constant_value, data.dtype))
+    return np.pad(data, pairs, mode=_PAD_MODES[mode])
+
+
+@defop(vjp=lambda n, g: F.pad(g, mode=n.attrs["mode"], pad_width=n.attrs["pad_width"], constant_value=0.0))
+def _backward_pad(grad, *, mode="constant", pad_width=(), in_shape=()):
+    """Gradient of ``pad``: each input position collects the gradient of every output copied from it."""
+    pairs = _pad_pairs("_backward_pad", in_shape, mode, pad_width)
+    res = grad
+    for ax in range(2, len(in_shape)):
+        b, a = pairs[ax]
+        if not b and not a:
+            continue
+        n = in_shape[ax]
+        src = _pad_source(n, b, a, mode)
+        # a (padded, n) 0/1 matrix mapping each output position to its source: the gradient is its transpose
+        onehot = (src[:, None] == np.arange(n)[None, :]).astype(res.dtype)
+        res = np.moveaxis(np.tensordot(res, onehot, axes=([ax], [0])), -1, ax)
+    return np.ascontiguousarray(res)
+
+
+# ------------------------------------------------------------------------------------------- broadcast
 # the engine sums the gradient back down to the input's shape
-@defop(vjp=lambda n, g: g, fluent=True)
+@defop(vjp=lambda n, g: g)
 def broadcast_to(data, *, shape=()):
     """Broadcasts the input to a new shape (0 in ``shape`` keeps that dimension)."""
-    shape = tuple(int(d) for d in shape)
+    shape = _as_tuple(shape)
     if len(shape) != data.ndim:
         raise MXNetError(f"broadcast_to: target shape {shape} must have as many dimensions as {data.shape}")
     shape = tuple(s if t == 0 else t for s, t in zip(data.shape, shape, strict=False))
@@ -108,3 +473,188 @@ def broadcast_to(data, *, shape=()):
         if s not in (t, 1):
             raise MXNetError(f"broadcast_to: cannot broadcast shape {data.shape} to {shape}")
     return np.broadcast_to(data, shape)
+
+
+def _broadcast_to_method(self, shape):
+    """Broadcasts to ``shape``, which may have more (leading) dimensions than this array."""
+    shape = _as_tuple(shape)
+    cur = self.shape
+    if len(shape) < len(cur):
+        raise MXNetError(f"broadcast_to: cannot broadcast shape {cur} to fewer dimensions {shape}")
+    if len(shape) > len(cur):
+        return F.broadcast_to(F.reshape(self, shape=(1,) * (len(shape) - len(cur)) + cur), shape=shape)
+    return F.broadcast_to(self, shape=shape)
+
+
+NDArray.broadcast_to = _broadcast_to_method
+
+
+@defop(vjp=lambda n, g: (g, None), fluent=True)
+def broadcast_like(lhs, rhs, *, lhs_axes=None, rhs_axes=None):
+    """Broadcasts ``lhs`` to the shape of ``rhs`` (or only ``lhs_axes`` to the sizes of ``rhs_axes``)."""
+    if lhs_axes is None and rhs_axes is None:
+        if lhs.ndim != rhs.ndim:
+            raise MXNetError(f"broadcast_like: lhs {lhs.shape} and rhs {rhs.shape} must have the same number "
+                             "of dimensions")
+        target = list(rhs.shape)
+    else:
+        la, ra = _as_tuple(lhs_axes or ()), _as_tuple(rhs_axes or ())
+        if not la or len(la) != len(ra):
+            raise MXNetError(f"broadcast_like: lhs_axes {lhs_axes} and rhs_axes {rhs_axes} must be non-empty and "
+                             "of the same length")
+        target = list(lhs.shape)
+        for a, b in zip(la, ra, strict=True):
+            target[_axis("broadcast_like", lhs.ndim, a)] = rhs.shape[_axis("broadcast_like", rhs.ndim, b)]
+    for s, t in zip(lhs.shape, target, strict=True):
+        if s not in (t, 1):
+            raise MXNetError(f"broadcast_like: cannot broadcast lhs {lhs.shape} like rhs {rhs.shape}")
+    return np.broadcast_to(lhs, tuple(target))
+
+
+@defop(vjp=lambda n, g: g, aliases=("broadcast_axes",), fluent="broadcast_axes")
+def broadcast_axis(data, *, axis=(), size=()):
+    """Broadcasts the size-1 axes ``axis`` of the input to the sizes ``size``."""
+    axes, sizes = _as_tuple(axis), _as_tuple(size)
+    if len(axes) != len(sizes):
+        raise MXNetError(f"broadcast_axis: axis {axis} and size {size} must have the same length")
+    target = list(data.shape)
+    for a, s in zip(axes, sizes, strict=True):
+        a = _axis("broadcast_axis", data.ndim, a)
+        if data.shape[a] != 1 and data.shape[a] != s:
+            raise MXNetError(f"broadcast_axis: axis {a} of shape {data.shape} has size {data.shape[a]}, not 1")
+        target[a] = s
+    return np.broadcast_to(data, tuple(target))
+
+
+# ----------------------------------------------------------------------------------- depth <-> space
+def _check_block(name, data, b):
+    if data.ndim != 4:
+        raise MXNetError(f"{name}: input must be 4-D (N, C, H, W), got shape {data.shape}")
+    if b < 1:
+        raise MXNetError(f"{name}: block_size must be positive, got {b}")
+
+
+@defop(vjp=lambda n, g: F.space_to_depth(g, block_size=n.attrs["block_size"]), fluent=True)
+def depth_to_space(data, *, block_size):
+    """Rearranges depth into spatial blocks: (N, C, H, W) -> (N, C / b^2, H * b, W * b)."""
+    b = int(block_size)
+    _check_block("depth_to_space", data, b)
+    n, c, h, w = data.shape
+    if c % (b * b):
+        raise MXNetError(f"depth_to_space: channels {c} of shape {data.shape} must be a multiple of "
+                         f"block_size^2 = {b * b}")
+    x = data.reshape(n, b, b, c // (b * b), h, w).transpose(0, 3, 4, 1, 5, 2)
+    return x.reshape(n, c // (b * b), h * b, w * b)
+
+
+@defop(vjp=lambda n, g: F.depth_to_space(g, block_size=n.attrs["block_size"]), fluent=True)
+def space_to_depth(data, *, block_size):
+    """Rearranges spatial blocks into depth: (N, C, H, W) -> (N, C * b^2, H / b, W / b)."""
+    b = int(block_size)
+    _check_block("space_to_depth", data, b)
+    n, c, h, w = data.shape
+    if h % b or w % b:
+        raise MXNetError(f"space_to_depth: height and width of shape {data.shape} must be multiples of "
+                         f"block_size {b}")
+    x = data.reshape(n, c, h // b, b, w // b, b).transpose(0, 3, 5, 1, 2, 4)
+    return x.reshape(n, c * b * b, h // b, w // b)
+
+
+# ------------------------------------------------------------------------------------------------ diag
+def _diag_index(shape, k, a1, a2):
+    """Row and column indices of diagonal ``k`` in the (a1, a2) plane of ``shape``."""
+    r, c = shape[a1], shape[a2]
+    start_r, start_c = (0, k) if k >= 0 else (-k, 0)
+    m = max(0, min(r - start_r, c - start_c))
+    return np.arange(m) + start_r, np.arange(m) + start_c
+
+
+def _diag_vjp(n, g):
+    x, k = n.inputs[0], n.attrs["k"]
+    if x.ndim == 1:
+        return F.diag(g, k=k)
+    return F._backward_diag(g, shape=x.shape, k=k, axis1=n.attrs["axis1"], axis2=n.attrs["axis2"])
+
+
+@defop(vjp=_diag_vjp, fluent=True)
+def diag(data, *, k=0, axis1=0, axis2=1):
+    """Extracts diagonal ``k`` of the (axis1, axis2) planes, or builds a 2-D array from a 1-D diagonal."""
+    k = int(k)
+    if data.ndim == 1:
+        m = data.shape[0] + abs(k)
+        out = np.zeros((m, m), dtype=data.dtype)
+        r, c = _diag_index((m, m), k, 0, 1)
+        out[r, c] = data
+        return out
+    if data.ndim == 0:
+        raise MXNetError("diag: input must have at least one dimension")
+    a1, a2 = _axis("diag", data.ndim, axis1), _axis("diag", data.ndim, axis2)
+    if a1 == a2:
+        raise MXNetError(f"diag: axis1 and axis2 must differ, got {axis1} and {axis2}")
+    r, _ = _diag_index(data.shape, k, a1, a2)
+    if not len(r):
+        raise MXNetError(f"diag: diagonal k={k} does not exist in shape {data.shape}")
+    return np.diagonal(data, k, a1, a2).copy()
+
+
+@defop(vjp=lambda n, g: F.diag(g, k=n.attrs["k"], axis1=n.attrs["axis1"], axis2=n.attrs["axis2"]))
+def _backward_diag(grad, *, shape=(), k=0, axis1=0, axis2=1):
+    """Gradient of diag's extraction: ``grad`` written on diagonal ``k`` of zeros of ``shape``."""
+    nd_ = len(shape)
+    a1, a2 = axis1 % nd_, axis2 % nd_
+    r, c = _diag_index(shape, int(k), a1, a2)
+    out = np.zeros(shape, dtype=grad.dtype)
+    view = np.moveaxis(out, (a1, a2), (-2, -1))  # a view: writes land in out
+    view[..., r, c] = grad
+    return out
+
+
+# ------------------------------------------------------------------------------------------ shape info
+@defop(fluent=True)
+def shape_array(data):
+    """Returns the shape of the input as a 1-D int64 array."""
+    return np.asarray(data.shape, dtype=np.int64)
+
+
+@defop(fluent=True)
+def size_array(data):
+    """Returns the number of elements of the input as an int64 array of shape (1,)."""
+    return np.asarray([data.size], dtype=np.int64)
+
+
+# ------------------------------------------------------------------- fixes and NDArray helper methods
+_fix_node_outputs("split", fluent="split")
+_fix_node_outputs("_split_v2")
+bind_public("split_v2", split_v2)
+
+
+def _flatten_method(self, inplace=False):
+    """Flattens to 2-D (``inplace`` is accepted for MXNet compatibility; a view is returned anyway)."""
+    return F.flatten(self)
+
+
+def _expand_dims_method(self, axis, inplace=False):
+    """Inserts an axis of size 1 at ``axis``."""
+    return F.expand_dims(self, axis=axis)
+
+
+def _squeeze_method(self, axis=None, inplace=False):
+    """Removes axes of size 1 (only those in ``axis`` if given)."""
+    return F.squeeze(self, axis=axis)
+
+
+def _split_v2_method(self, *args, **kwargs):
+    """Fluent :func:`split_v2`."""
+    return split_v2(self, *args, **kwargs)
+
+
+def _diag_method(self, k=0, **kwargs):
+    """Fluent :func:`diag`."""
+    return F.diag(self, k=k, **kwargs)
+
+
+NDArray.flatten = _flatten_method
+NDArray.expand_dims = _expand_dims_method
+NDArray.squeeze = _squeeze_method
+NDArray.split_v2 = _split_v2_method
+NDArray.diag = _diag_method
