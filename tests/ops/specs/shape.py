@@ -74,7 +74,7 @@ SPECS = [
     OpSpec("stack", [(2, 3), (2, 3), (2, 3)], lambda *xs: np.stack(xs, axis=-1),
            call=lambda F, *xs: F.stack(*xs, axis=-1), id="last"),
     OpSpec("split", [(2, 6)], lambda x: np.split(x, 3, axis=1), attrs={"num_outputs": 3}),
-    OpSpec("split", [(3, 2)], lambda x: list(x), attrs={"num_outputs": 3, "axis": 0, "squeeze_axis": True},
+    OpSpec("split", [(3, 2)], list, attrs={"num_outputs": 3, "axis": 0, "squeeze_axis": True},
            id="squeeze"),
     OpSpec("split", [(2, 2)], lambda x: x, attrs={"num_outputs": 1}, id="one"),
     OpSpec("_split_v2", [(2, 6)], lambda x: np.split(x, [1, 4], axis=1),
