@@ -65,7 +65,7 @@ class KVStore:
             else:
                 merged.copyto(stored)
 
-    def pull(self, key: Any, out: Any = None, priority: int = 0, ignore_sparse: bool = True) -> None:  # noqa: FBT001, FBT002
+    def pull(self, key: Any, out: Any = None, priority: int = 0, ignore_sparse: bool = True) -> None:
         """Copy each key's value into ``out`` (every array of a per-device list)."""
         if out is None:
             raise MXNetError("kvstore.pull needs out=")
@@ -100,7 +100,7 @@ class KVStore:
     def set_gradient_compression(self, compression_params: dict) -> None:
         raise NotImplementedError("kvstore gradient compression is not in ndgrad")
 
-    def save_optimizer_states(self, fname: str, dump_optimizer: bool = False) -> None:  # noqa: FBT001, FBT002
+    def save_optimizer_states(self, fname: str, dump_optimizer: bool = False) -> None:
         if self._updater is None:
             raise MXNetError("kvstore: no optimizer set; call set_optimizer first")
         from ..ndarray.io import atomic_write
