@@ -8,6 +8,7 @@ from ..ops.registry import fn as _fn
 
 _ops.register_all()
 from . import random  # noqa: E402 - after the ops it may use
+from .io import load, load_frombuffer, save  # noqa: E402
 
 _internal = SimpleNamespace(**vars(_fn))
 globals().update({k: v for k, v in vars(_fn).items() if not k.startswith("_")})
@@ -18,4 +19,4 @@ def waitall() -> None:
 
 
 __all__ = ["NDArray", "arange", "array", "empty", "eye", "full", "linspace", "ones", "zeros", "random",  # noqa: PLE0604
-           "waitall", *sorted(k for k in vars(_fn) if not k.startswith("_"))]
+           "save", "load", "load_frombuffer", "waitall", *sorted(k for k in vars(_fn) if not k.startswith("_"))]
