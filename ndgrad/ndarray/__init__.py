@@ -9,6 +9,8 @@ from ..ops.registry import fn as _fn
 _ops.register_all()
 from . import random  # noqa: E402 - after the ops it may use
 from .io import load, load_frombuffer, save  # noqa: E402
+from . import linalg  # noqa: E402, F401 - nd.linalg
+from . import contrib  # noqa: E402, F401 - nd.contrib
 
 _internal = SimpleNamespace(**vars(_fn))
 globals().update({k: v for k, v in vars(_fn).items() if not k.startswith("_")})

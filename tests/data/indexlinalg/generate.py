@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """Record MXNet 1.9.1's answers for indexing, linalg and contrib (run with /work/main/.venv-mxnet/bin/python).
 
 Writes getitem.json (x[key] shapes/values/memory sharing, x[key] = value results) and ops.npz (op outputs
@@ -87,6 +88,10 @@ def getitem_json():
 
 def grads(f, *arrays, wrt=None, head=None):
     xs = [nd.array(a, dtype=a.dtype) for a in arrays]
+    if wrt == []:
+        y = f(*xs)
+        ys = y if isinstance(y, (list, tuple)) else [y]
+        return [o.asnumpy() for o in ys], [o.asnumpy() * 0 for o in ys], []
     wrt = range(len(xs)) if wrt is None else wrt
     for i in wrt:
         xs[i].attach_grad()
@@ -99,19 +104,92 @@ def grads(f, *arrays, wrt=None, head=None):
     return [o.asnumpy() for o in ys], [h.asnumpy() for h in heads], [xs[i].grad.asnumpy() for i in wrt]
 
 
-OPS_CASES = {}
+def _spd(rng, shape):
+    x = rng.uniform(-0.5, 0.5, shape)
+    return (x + np.swapaxes(x, -1, -2)) / 2 + 3 * np.eye(shape[-1])
 
 
-def case(name):
-    def deco(fn):
-        OPS_CASES[name] = fn
-        return fn
-    return deco
+def op_cases():
+    """name -> (call source using L = nd.linalg and nd, list of float64 inputs, indices of inputs to differentiate)."""
+    rng = np.random.RandomState(3)
+    u = lambda *s: rng.uniform(-1, 1, s)  # noqa: E731
+    spd = _spd(rng, (2, 3, 3))
+    low = np.tril(rng.uniform(-0.5, 0.5, (2, 3, 3))) + 2 * np.eye(3)
+    sym = u(2, 3, 3)
+    sym = sym + np.swapaxes(sym, -1, -2) + np.diag([-2.0, 0.0, 2.0])
+    return {
+        "gemm": ("L.gemm(x[0], x[1], x[2], transpose_b=True, alpha=2.0, beta=0.5)", [u(2, 3, 4), u(2, 5, 4), u(2, 3, 5)], [0, 1, 2]),
+        "gemm2": ("L.gemm2(x[0], x[1], transpose_a=True, alpha=1.5)", [u(2, 4, 3), u(2, 4, 5)], [0, 1]),
+        "syrk": ("L.syrk(x[0], transpose=True, alpha=0.5)", [u(2, 3, 4)], [0]),
+        "trmm": ("L.trmm(x[0], x[1], rightside=True, lower=False, alpha=2.0)", [u(2, 3, 3), u(2, 4, 3)], [0, 1]),
+        "trmm_t": ("L.trmm(x[0], x[1], transpose=True)", [u(3, 3), u(3, 2)], [0, 1]),
+        "trsm": ("L.trsm(x[0], x[1], transpose=True, alpha=2.0)", [low, u(2, 3, 4)], [0, 1]),
+        "trsm_right": ("L.trsm(x[0], x[1], rightside=True, lower=False)", [np.swapaxes(low, 1, 2), u(2, 4, 3)], [0, 1]),
+        "potrf": ("L.potrf(x[0])", [spd], [0]),
+        "potri": ("L.potri(x[0])", [low], [0]),
+        "sumlogdiag": ("L.sumlogdiag(x[0])", [spd], [0]),
+        "inverse": ("L.inverse(x[0])", [spd], [0]),
+        "det": ("L.det(x[0])", [spd - 2.5 * np.eye(3)], [0]),
+        "slogdet": ("L.slogdet(x[0])", [spd - 2.5 * np.eye(3)], [0]),
+        "extractdiag": ("L.extractdiag(x[0], offset=-1)", [u(2, 3, 3)], [0]),
+        "makediag": ("L.makediag(x[0], offset=1)", [u(2, 3)], [0]),
+        "extracttrian": ("L.extracttrian(x[0], offset=1)", [u(2, 4, 4)], [0]),
+        "extracttrian_up": ("L.extracttrian(x[0], lower=False)", [u(4, 4)], [0]),
+        "maketrian": ("L.maketrian(x[0], offset=-1)", [u(2, 6)], [0]),
+        "maketrian_up": ("L.maketrian(x[0], lower=False)", [u(6)], [0]),
+        "gelqf": ("L.gelqf(x[0])", [u(2, 3, 5)], [0]),
+        "syevd": ("L.syevd(x[0])", [sym], [0]),
+        "khatri_rao": ("nd.khatri_rao(x[0], x[1])", [u(2, 3), u(4, 3)], []),  # no gradient in MXNet
+        "batch_dot": ("nd.batch_dot(x[0], x[1], transpose_b=True)", [u(2, 3, 4), u(2, 5, 4)], [0, 1]),
+        "dot_vec": ("nd.dot(x[0], x[1])", [u(4), u(4)], [0, 1]),
+        "dot_vec_mat": ("nd.dot(x[0], x[1])", [u(4), u(4, 3)], [0, 1]),
+        "dot_mat_vec": ("nd.dot(x[0], x[1])", [u(3, 4), u(4)], [0, 1]),
+        "dot_3d_3d": ("nd.dot(x[0], x[1])", [u(2, 3, 4), u(4, 2, 2)], [0, 1]),
+        "dot_ta_3d": ("nd.dot(x[0], x[1], transpose_a=True)", [u(2, 3, 4), u(2, 5)], [0, 1]),
+        "dot_tb_3d": ("nd.dot(x[0], x[1], transpose_b=True)", [u(2, 3, 4), u(5, 2, 4)], [0, 1]),
+        "dot_tab_3d": ("nd.dot(x[0], x[1], transpose_a=True, transpose_b=True)", [u(2, 3, 4), u(5, 6, 2)], [0, 1]),
+        "slice": ("nd.slice(x[0], begin=(1, None, None), end=(None, 0, None), step=(1, -1, 2))", [u(3, 4, 5)], [0]),
+        "slice_axis": ("nd.slice_axis(x[0], axis=-1, begin=-3, end=None)", [u(2, 3, 4)], [0]),
+        "slice_like": ("nd.slice_like(x[0], x[1], axes=(0, 2))", [u(3, 4, 5), u(2, 1, 3)], [0]),
+        "take": ("nd.take(x[0], x[1], axis=1, mode='wrap')", [u(2, 3, 4), np.array([[-1, 4], [2.7, 0]])], [0]),
+        "take_clip": ("nd.take(x[0], x[1])", [u(3, 2), np.array([-2, 1, 5, 1])], [0]),
+        "pick": ("nd.pick(x[0], x[1], axis=1, keepdims=True)", [u(2, 3, 4), np.array([[0, 2, 1, 7], [-1, 0, 0, 1]])], [0]),
+        "one_hot": ("nd.one_hot(x[0], 4, on_value=2.0, off_value=-1.0, dtype='float64')", [np.array([0, 3, -1, 4, 1.9])], []),
+        "gather_nd": ("nd.gather_nd(x[0], x[1])", [u(3, 4, 2), np.array([[0, 2, 2], [1, 3, 3]])], [0]),
+        "scatter_nd": ("nd.scatter_nd(x[0], x[1], shape=(3, 4, 2))", [u(3, 2), np.array([[0, 2, 1], [1, 3, 0]])], [0]),
+        "where": ("nd.where(x[0], x[1], x[2])", [np.array([1, 0, 1.0]), u(3, 2), u(3, 2)], [1, 2]),
+        "SequenceMask": ("nd.SequenceMask(x[0], x[1], use_sequence_length=True, value=1.5, axis=1)",
+                         [u(3, 4, 2), np.array([2, 4, 1])], [0]),
+        "SequenceLast": ("nd.SequenceLast(x[0], x[1], use_sequence_length=True)", [u(4, 3, 2), np.array([2, 4, 1])], [0]),
+        "SequenceReverse": ("nd.SequenceReverse(x[0], x[1], use_sequence_length=True)",
+                            [u(4, 3, 2), np.array([2, 4, 1])], [0]),
+        "Embedding": ("nd.Embedding(x[0], x[1], input_dim=4, output_dim=3)", [np.array([[0, 3], [3, 1.0]]), u(4, 3)], [1]),
+        "batch_take": ("nd.batch_take(x[0], x[1])", [u(3, 4), np.array([0, 3, 3], dtype=np.int32)], []),  # no gradient in MXNet
+        "boolean_mask": ("nd.contrib.boolean_mask(x[0], x[1])", [u(4, 2), np.array([1, 0, 1, 1.0])], [0]),
+    }
+
+
+def ops_npz():
+    out = {}
+    for name, (src, inputs, wrt) in op_cases().items():
+        def f(*x, src=src):
+            return eval(src, {"L": nd.linalg, "nd": nd, "x": x})
+        ys, heads, gs = grads(f, *inputs, wrt=wrt)
+        for i, a in enumerate(inputs):
+            out[f"{name}/in{i}"] = a
+        for i, y in enumerate(ys):
+            out[f"{name}/out{i}"] = y
+            out[f"{name}/head{i}"] = heads[i]
+        for i, g in zip(wrt, gs):
+            out[f"{name}/grad{i}"] = g
+        out[f"{name}/src"] = np.array(src)
+    np.savez_compressed(os.path.join(HERE, "ops.npz"), **out)
 
 
 def main():
     getitem_json()
-    print("getitem.json written")
+    ops_npz()
+    print("getitem.json and ops.npz written")
 
 
 if __name__ == "__main__":
