@@ -12,7 +12,7 @@ import builtins
 import numpy as np
 
 from .. import autograd
-from ..base import MXNetError, MXNetIndexError
+from ..base import MXNetError, MXNetIndexError, MXNetValueError
 from ..ndarray.ndarray import NDArray
 from .registry import bind_public, defop
 from .registry import fn as F
@@ -56,11 +56,14 @@ def _raw_key(key):
     if isinstance(key, tuple):
         return tuple(_raw_key(k) for k in key)
     if isinstance(key, NDArray):
+        if key.dtype == np.bool_:
+            raise MXNetValueError("Cannot perform boolean indexing in legacy mode (MXNet 1.x NDArray); use an "
+                                  "integer index array")
         return _as_index(key.asnumpy())
     if isinstance(key, list):
         return _as_index(np.asarray(key))
-    if isinstance(key, np.ndarray) and key.dtype.kind not in "iub":
-        return _as_index(key)
+    if isinstance(key, np.ndarray) and key.dtype.kind not in "iu":
+        return _as_index(key)  # bool arrays too: MXNet 1.x reads them as 0/1 positions
     return key
 
 
@@ -268,7 +271,7 @@ def _pick_vjp(n, g):
 def pick(data, index, *, axis=-1, keepdims=False, mode="clip"):
     """Picks one element per position along ``axis``, at the positions given by ``index``."""
     if axis is None:
-        raise NotImplementedError("pick(axis=None), not yet in ndgrad")
+        raise MXNetError("pick: axis=None is not supported by pick yet. Must specify an axis.")
     res = data[_pick_key(data.shape, index, axis, mode)]
     if keepdims:
         res = np.expand_dims(res, _norm_axis("pick", axis, data.ndim))
@@ -350,7 +353,9 @@ def where(condition, x, y):
 def _seq_lengths(name, shape, sequence_length, use_sequence_length, axis):
     t = shape[axis]
     batch = shape[1 - axis]
-    if not use_sequence_length or sequence_length is None:
+    if use_sequence_length and sequence_length is None:
+        raise MXNetError(f"{name}: use_sequence_length=True needs the sequence_length input (data {shape})")
+    if not use_sequence_length:
         return np.full(batch, t, dtype=np.int64)
     lens = _as_index(sequence_length).reshape(-1)
     if lens.size != batch:

@@ -39,7 +39,7 @@ def _dot_cols(bshape: tuple, tb: bool) -> int:
     return _as_matrix(bshape, not tb)[0 if tb else 1]
 
 
-@defop(vjp=_dot_vjp, fluent=True)
+@defop(vjp=_dot_vjp)
 def dot(lhs, rhs, *, transpose_a=False, transpose_b=False, forward_stype=None):
     """Dot product of two arrays: the last axis of ``lhs`` with the first of ``rhs`` (after transposes)."""
     if lhs.dtype != rhs.dtype:
@@ -160,7 +160,7 @@ def _bdot(a, b, ta, tb, alpha):
     return F.batch_dot(a, b, transpose_a=ta, transpose_b=tb)
 
 
-@defop(vjp=lambda n, g: _gemm2_grads(n, g, _bdot), fluent=True)
+@defop(vjp=lambda n, g: _gemm2_grads(n, g, _bdot))
 def batch_dot(lhs, rhs, *, transpose_a=False, transpose_b=False, forward_stype=None):
     """Batchwise dot product: ``out[i] = op(lhs[i]) @ op(rhs[i])`` for 3-D (or higher) inputs."""
     if lhs.ndim < 3 or rhs.ndim < 3:

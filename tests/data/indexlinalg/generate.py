@@ -25,6 +25,8 @@ GET_KEYS = [
     "np.array([0, 2])", "(Ellipsis, [0, 3])", "([0, 1], 1)", "(slice(0, 2), [0, 2], slice(None))",
     "(slice(None), [0, 1], [1, 2])", "([0, 1], [1, 2], slice(None))", "([0, 1],)", "(0, 1, slice(None))",
     "slice(None)", "(slice(None), slice(None), slice(None, None, -2))", "(None, None)",
+    "np.array([True, False])", "nd.array([1, 0], dtype='bool')", "(slice(None), np.array([2.9, 0.1]))",
+    "(0, slice(None), nd.array([3, 0]))", "(nd.array([1]), 1, 1)",
 ]
 ONE_D_KEYS = ["0", "-1", "slice(1, 3)", "[0, 2]", "None", "Ellipsis", "(0,)", "nd.array([3, 1])",
               "slice(None, None, -1)"]
