@@ -34,6 +34,10 @@ def infer_reshape(src: tuple, target: tuple, reverse: bool = False) -> tuple:
 
     With ``reverse=True`` both shapes are read right to left (MXNet simply reverses the code list, so a
     ``-4`` group is only valid when its two sizes come first). Raises MXNetError on a malformed list.
+
+    MXNet quirk kept for parity: the inferred size is written at the position of ``-1`` in the *code list*,
+    which differs from its position in the result after a ``-2`` or ``-4``; so (4, 3, 1) with
+    (2, -2, -1) gives (2, 3, 2, 1), and most such lists fail the size check.
     """
     def bad(why: str) -> MXNetError:
         return MXNetError(f"reshape: cannot reshape {tuple(src)} with shape={tuple(target)}"
@@ -60,7 +64,7 @@ def infer_reshape(src: tuple, target: tuple, reverse: bool = False) -> tuple:
         elif code == -1:
             if infer >= 0:
                 raise bad("only one dimension can be -1")
-            infer = len(out)
+            infer = j  # MXNet's index into the code list (see the docstring)
             out.append(1)
             if i < len(src):
                 i += 1
@@ -95,9 +99,10 @@ def infer_reshape(src: tuple, target: tuple, reverse: bool = False) -> tuple:
     total = int(np.prod(src)) if src else 1
     if infer >= 0:
         known = int(np.prod(out))
-        if known == 0 or total % known:
+        if known == 0 or total == 0:
             raise bad("cannot infer the -1 dimension")
-        out[infer] = total // known
+        if infer < len(out):  # past the end MXNet's write is lost and the placeholder 1 stays
+            out[infer] = total // known
     if int(np.prod(out)) != total:
         raise bad(f"the result {tuple(reversed(out)) if reverse else tuple(out)} has a different size "
                   f"({int(np.prod(out))} vs {total})")

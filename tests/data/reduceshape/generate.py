@@ -46,6 +46,16 @@ def reshape_cases():
             else:
                 shape.append(c)
         fixed.append((src, tuple(shape), bool(rng.integers(0, 2))))
+    # codes drawn mostly from the source's own dims, so that more of these lists are valid
+    for _ in range(120):
+        src = tuple(int(d) for d in rng.integers(1, 5, size=rng.integers(1, 5)))
+        pool = [0, 0, -1, -2, -3, *src, int(np.prod(src))]
+        shape = [int(rng.choice(pool)) for _ in range(int(rng.integers(1, 5)))]
+        if rng.random() < 0.2:
+            d = int(rng.choice([1, 2, 3, 4]))
+            shape = [-4, -1, d, *shape]
+        fixed.append((src, tuple(shape), bool(rng.integers(0, 2))))
+    fixed += [((4, 3, 1), (2, -2, -1), False), ((1, 3, 4), (-1, -2, 2), True), ((1, 1, 2), (-2, -1), False)]
     out = []
     for src, shape, rev in fixed:
         res = _in_child(_reshape_one, src, shape, rev)
@@ -185,7 +195,88 @@ def goldens():
     return g
 
 
+NAMES = ["sum", "mean", "prod", "nansum", "nanprod", "max", "min", "norm", "argmax", "argmin", "argmax_channel",
+         "topk", "sort", "argsort", "cumsum", "moments", "reshape", "Reshape", "reshape_like", "flatten", "Flatten",
+         "expand_dims", "squeeze", "transpose", "swapaxes", "SwapAxis", "moveaxis", "concat", "Concat", "stack",
+         "split", "SliceChannel", "split_v2", "tile", "repeat", "flip", "reverse", "pad", "Pad", "broadcast_to",
+         "broadcast_like", "broadcast_axis", "broadcast_axes", "depth_to_space", "space_to_depth", "diag",
+         "shape_array", "size_array", "sum_axis", "max_axis", "min_axis"]
+
+# (op, input shape, input dtype, kwargs): output shapes and dtypes (or the error) are recorded
+CASES = [
+    ("sum", [2, 3], "int32", {}), ("sum", [2, 3], "float16", {"axis": 1}), ("mean", [2, 3], "int32", {"axis": 0}),
+    ("prod", [2, 3], "int32", {}), ("nansum", [2, 3], "float64", {"axis": 1, "keepdims": True}),
+    ("max", [2, 3, 4], "float32", {"axis": (0, 2)}), ("min", [2, 3, 4], "int8", {"axis": 1, "exclude": True}),
+    ("sum", [2, 3, 4], "float32", {"axis": (), "keepdims": True}),
+    ("sum", [2, 3, 4], "float32", {"keepdims": True, "exclude": True}),
+    ("sum", [2, 3, 4], "float32", {"axis": -4}), ("sum", [2, 3, 4], "float32", {"axis": (1, 1)}),
+    ("norm", [2, 3, 4], "float32", {}), ("norm", [2, 3, 4], "float32", {"keepdims": True}),
+    ("norm", [2, 3, 4], "float32", {"ord": 1, "axis": (0, 2), "keepdims": True}),
+    ("norm", [2, 3, 4], "float32", {"ord": 3}), ("norm", [2, 3], "int32", {"axis": 1}),
+    ("argmax", [2, 3, 4], "float32", {}), ("argmax", [2, 3, 4], "float32", {"keepdims": True}),
+    ("argmax", [2, 3, 4], "int32", {"axis": 1}), ("argmin", [2, 3, 4], "float64", {"axis": -1, "keepdims": True}),
+    ("argmax", [2, 3, 4], "float32", {"axis": 3}), ("argmax_channel", [2, 3, 4], "float32", {}),
+    ("argmax_channel", [5, 3], "int32", {}),
+    ("topk", [2, 3, 4], "float32", {}), ("topk", [2, 3, 4], "float32", {"k": 2, "ret_typ": "both", "dtype": "int32"}),
+    ("topk", [2, 3, 4], "float32", {"axis": None, "k": 3, "ret_typ": "value"}),
+    ("topk", [2, 3, 4], "float32", {"axis": 0, "ret_typ": "mask", "dtype": "int32"}),
+    ("topk", [2, 3, 4], "int32", {"k": 0, "ret_typ": "value"}), ("topk", [2, 3, 4], "float32", {"k": 5}),
+    ("topk", [2, 3, 4], "float32", {"axis": 3}),
+    ("sort", [2, 3, 4], "int32", {}), ("sort", [2, 3, 4], "float32", {"axis": None}),
+    ("argsort", [2, 3, 4], "int32", {}), ("argsort", [2, 3, 4], "float32", {"axis": 1, "dtype": "int64"}),
+    ("cumsum", [2, 3], "int32", {}), ("cumsum", [2, 3], "float32", {"axis": 0, "dtype": "float64"}),
+    ("moments", [2, 3, 4], "float32", {"axes": (0, 2)}), ("moments", [2, 3, 4], "float32", {}),
+    ("moments", [2, 3], "int32", {"axes": (1,), "keepdims": True}),
+    ("flatten", [3], "float32", {}), ("flatten", [2, 3, 4, 5], "float32", {}),
+    ("expand_dims", [2, 3], "float32", {"axis": -3}), ("expand_dims", [2, 3], "float32", {"axis": 3}),
+    ("expand_dims", [2, 3], "float32", {"axis": -4}),
+    ("squeeze", [1, 2, 1], "float32", {}), ("squeeze", [1, 1], "float32", {}),
+    ("squeeze", [1, 2, 1], "float32", {"axis": (0, 2)}), ("squeeze", [1, 2, 1], "float32", {"axis": 1}),
+    ("transpose", [2, 3, 4], "float32", {"axes": (0, 1)}), ("transpose", [2, 3, 4], "float32", {"axes": (2, 0, 1)}),
+    ("swapaxes", [2, 3, 4], "float32", {"dim1": 0, "dim2": 2}), ("swapaxes", [2, 3, 4], "float32", {}),
+    ("swapaxes", [2, 3, 4], "float32", {"dim1": 3, "dim2": 0}),
+    ("split", [2, 6], "float32", {"num_outputs": 3}), ("split", [2, 6], "float32", {"num_outputs": 4}),
+    ("split", [3, 2], "float32", {"num_outputs": 3, "axis": 0, "squeeze_axis": True}),
+    ("split", [2, 6], "float32", {"num_outputs": 2, "axis": -1}),
+    ("tile", [2, 3], "float32", {"reps": (2,)}), ("tile", [2, 3], "float32", {"reps": (2, 1, 3)}),
+    ("repeat", [2, 3], "float32", {"repeats": 2}), ("repeat", [2, 3], "int32", {"repeats": 3, "axis": 0}),
+    ("flip", [2, 3, 4], "float32", {"axis": (0, 2)}),
+    ("pad", [1, 2, 3], "float32", {"mode": "constant", "pad_width": (0, 0, 0, 0, 1, 1)}),
+    ("pad", [1, 1, 2, 2], "float32", {"mode": "constant", "pad_width": (1, 0, 0, 0, 1, 1, 1, 2)}),
+    ("pad", [1, 1, 3, 3], "float32", {"mode": "reflect", "pad_width": (0, 0, 0, 0, 3, 3, 1, 2)}),
+    ("pad", [1, 1, 3, 3], "int32", {"mode": "edge", "pad_width": (0, 0, 0, 0, 1, 2, 0, 1)}),
+    ("broadcast_to", [2, 1], "float32", {"shape": (2, 3)}), ("broadcast_to", [2, 1], "float32", {"shape": (0, 3)}),
+    ("broadcast_to", [2, 1], "float32", {"shape": (4, 2, 3)}), ("broadcast_to", [2, 2], "float32", {"shape": (2, 3)}),
+    ("broadcast_axis", [2, 1, 1], "float32", {"axis": (1, 2), "size": (3, 4)}),
+    ("broadcast_axis", [2, 2, 1], "float32", {"axis": 1, "size": 3}),
+    ("depth_to_space", [1, 3, 2, 2], "float32", {"block_size": 2}),
+    ("space_to_depth", [1, 1, 3, 4], "float32", {"block_size": 2}),
+    ("diag", [2, 2], "float32", {"k": 5}), ("diag", [2, 3, 4], "float32", {"k": 1, "axis1": 0, "axis2": 2}),
+    ("shape_array", [2, 3], "float32", {}), ("size_array", [2, 3], "int32", {}),
+]
+
+
+def shape_cases():
+    out = []
+    rng = np.random.default_rng(5)
+    for op, shape, dtype, kw in CASES:
+        x = nd.array(rng.uniform(-3, 3, shape), dtype=dtype)
+        try:
+            res = getattr(nd, op)(x, **kw)
+            res = res if isinstance(res, list) else [res]
+            for r in res:
+                r.wait_to_read()
+            got = [[list(r.shape), np.dtype(r.dtype).name] for r in res]
+        except mx.base.MXNetError:
+            got = None
+        out.append({"op": op, "shape": shape, "dtype": dtype, "kwargs": kw, "out": got})
+    return out
+
+
 if __name__ == "__main__":
+    names = {n: [hasattr(nd, n), hasattr(nd.NDArray, n)] for n in NAMES}
+    with open(os.path.join(HERE, "names_and_shapes.json"), "w") as f:
+        json.dump({"names": names, "cases": shape_cases()}, f, indent=0)
     with open(os.path.join(HERE, "reshape_codes.json"), "w") as f:
         json.dump(reshape_cases(), f, indent=0)
     np.savez_compressed(os.path.join(HERE, "goldens.npz"), **goldens())
