@@ -91,7 +91,7 @@ def test_split_outputs_used_partially_give_zero_gradient_elsewhere():
     x = nd.array(np.arange(12, dtype=np.float32).reshape(2, 6))
     x.attach_grad()
     with autograd.record():
-        a, b, c = nd.split(x, num_outputs=3)
+        a, _b, c = nd.split(x, num_outputs=3)
         y = (a * 2 + c).sum()
     y.backward()
     np.testing.assert_array_equal(x.grad.asnumpy(), np.tile([2, 2, 0, 0, 1, 1], (2, 1)))

@@ -101,7 +101,7 @@ _REDUCTIONS = {
     "mean_excl": lambda x: nd.mean(x, axis=1, exclude=True),
     "norm1_ax02": lambda x: nd.norm(x, ord=1, axis=(0, 2)),
     "norm2_ax2_keep": lambda x: x.norm(axis=2, keepdims=True),
-    "cumsum_ax1": lambda x: nd.cumsum(x, axis=1), "cumsum_all": lambda x: nd.cumsum(x),
+    "cumsum_ax1": lambda x: nd.cumsum(x, axis=1), "cumsum_all": nd.cumsum,
     "moments_var": lambda x: nd.moments(x, axes=(0, 2))[1],
     "moments_mean_keep": lambda x: nd.moments(x, axes=(1,), keepdims=True)[0],
 }

@@ -85,7 +85,7 @@ def test_reshape_codes_agree_with_numpy_reshape(shape, data):
     keep = data.draw(st.integers(0, n))  # copy the first `keep` dims with 0 ...
     rest = shape[keep:]
     merge = data.draw(st.booleans()) and len(rest) >= 2
-    codes = [0] * keep + ([-3] + [-2] if merge else [-1] if rest else [])
+    codes = [0] * keep + ([-3, -2] if merge else [-1] if rest else [])
     want = shape[:keep] + ((rest[0] * rest[1], *rest[2:]) if merge else (int(np.prod(rest)),) if rest else ())
     assert infer_reshape(shape, tuple(codes)) == want
     np.testing.assert_array_equal(nd.array(x).reshape(tuple(codes)).asnumpy(), x.reshape(want))
@@ -102,7 +102,7 @@ def test_reshape_codes_agree_with_numpy_reshape(shape, data):
 @given(shapes, st.integers(1, 3), st.data())
 def test_split_concat_round_trip_and_gradient(shape, k, data):
     axis = data.draw(st.integers(0, len(shape) - 1))
-    shape = shape[:axis] + (shape[axis] * k,) + shape[axis + 1:]
+    shape = (*shape[:axis], shape[axis] * k, *shape[axis + 1:])
     x = nd.array(np.random.default_rng(0).standard_normal(shape))
     x.attach_grad()
     with autograd.record():
