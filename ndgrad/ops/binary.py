@@ -1,7 +1,12 @@
-"""Binary arithmetic and comparisons: broadcast ops, scalar ops, and the Python-operator dispatchers.
+"""Binary arithmetic, comparisons and logic: broadcast ops, same-shape (elemwise) ops, scalar ops, ``add_n``,
+and the Python-operator dispatchers (``nd.add``, ``nd.maximum``...).
 
-``x + y`` maps to MXNet's own op choice: ``broadcast_add`` for two arrays, ``_plus_scalar`` for an array
-and a number. Scalars take the array's dtype (``int32 * 2.5`` multiplies by 2, as MXNet does).
+``x + y`` maps to MXNet's own op choice: ``broadcast_add`` for two arrays, ``_plus_scalar`` for an array and
+a number. Both operands must share a dtype (MXNet raises, it never promotes). Integer arrays follow MXNet's
+kernels, checked against MXNet 1.9.1 (tests/data/elemwise): a scalar is first cast to the array's dtype
+(``int32 * 2.5`` multiplies by 2, ``uint8 + 300`` adds 44), division truncates toward zero, ``%`` takes the
+divisor's sign and gives 0 for a zero divisor, ``**``/hypot (and division by an array) are evaluated in
+float32 and cast back, comparisons and logic return 0/1 in the input's dtype, and everything wraps around.
 """
 from __future__ import annotations
 
@@ -15,167 +20,296 @@ from .registry import _EMPTY, OPS, bind_public, defop, invoke
 from .registry import fn as F
 
 
+def _is_int(x) -> bool:
+    return x.dtype.kind in "iub"
+
+
 def _scalar(x, s):
-    """``s`` in ``x``'s dtype: floats stay Python floats (NumPy keeps the array's float dtype), ints truncate."""
+    """``s`` in ``x``'s dtype: floats stay Python floats (NumPy keeps the array's dtype), integers are cast as
+    C does (truncation toward zero, then wrap-around), as MXNet casts its double ``scalar`` parameter."""
     if x.dtype.kind == "f":
         return s
-    return np.array(s).astype(x.dtype)
+    with np.errstate(all="ignore"):
+        return np.array(s, dtype=np.float64).astype(x.dtype)
 
 
-def _same_dtype(name, a, b):
-    if a.dtype != b.dtype:
-        raise MXNetError(f"{name}: operands have different dtypes {a.dtype} and {b.dtype}; "
-                         "cast one of them with astype() first")
-
-
-def _int_div(a, b):
-    """C-style integer division (truncates toward zero), as MXNet's integer kernels."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        q = np.trunc(np.true_divide(a, b))
-    return q.astype(np.result_type(a, b))
+def _in_float32(f):
+    """``f`` on floats as is; on integers evaluated as float32 (correctly rounded from float64, as C's powf)
+    and cast back, as MXNet's integer math kernels."""
+    def run(a, b):
+        dt = np.result_type(a, b)
+        with np.errstate(all="ignore"):
+            if dt.kind in "iub":
+                return f(np.asarray(a, np.float64), np.asarray(b, np.float64)).astype(np.float32).astype(dt)
+            return f(a, b)
+    return run
 
 
 def _divide(a, b):
-    if a.dtype.kind in "iub":
-        return _int_div(a, b)
-    return np.true_divide(a, b)
+    if np.result_type(a, b).kind not in "iub":
+        with np.errstate(all="ignore"):
+            return np.true_divide(a, b)
+    dt = np.result_type(a, b)
+    a64, b64 = np.asarray(a, np.int64), np.asarray(b, np.int64)
+    if (b64 == 0).any():
+        raise MXNetError(f"integer division by zero ({dt} operands); MXNet aborts the process here")
+    q = np.floor_divide(a64, b64)
+    q += (q * b64 != a64) & ((a64 < 0) != (b64 < 0))  # floor -> truncation toward zero, as C
+    return q.astype(dt)
+
+
+def _mod(a, b):
+    """Python-style remainder (the divisor's sign); 0 where the divisor is 0, as MXNet."""
+    with np.errstate(all="ignore"):
+        res = np.mod(a, b)
+        if res.dtype.kind == "f":
+            res = np.where(np.asarray(b) == 0, res.dtype.type(0), res)
+        return res
 
 
 def _cmp(npfn):
-    return lambda a, b: npfn(a, b).astype(a.dtype)
+    return lambda a, b: npfn(a, b).astype(np.result_type(a, b))
 
 
-# name, NumPy forward, gradient rule (or None: not differentiable)
-_BROADCAST = [
-    ("broadcast_add", np.add, lambda n, g: (g, g), ("broadcast_plus",)),
-    ("broadcast_sub", np.subtract, lambda n, g: (g, -g), ("broadcast_minus",)),
-    ("broadcast_mul", np.multiply, lambda n, g: (g * n.inputs[1], g * n.inputs[0]), ()),
-    ("broadcast_div", _divide,
-     lambda n, g: (g / n.inputs[1], -(g * n.inputs[0]) / F.square(n.inputs[1])), ()),
-    ("broadcast_mod", np.mod,
-     lambda n, g: (g, -(g * F.floor(n.inputs[0] / n.inputs[1]))), ()),
-    ("broadcast_power", np.power,
-     lambda n, g: (g * n.inputs[1] * n.inputs[0] ** (n.inputs[1] - 1),
-                   g * n.inputs[0] ** n.inputs[1] * F.log(n.inputs[0])), ()),
-    # ties route the gradient to the left operand, as MXNet
-    ("broadcast_maximum", np.maximum,
-     lambda n, g: (g * (n.inputs[0] >= n.inputs[1]), g * (n.inputs[0] < n.inputs[1])), ()),
-    ("broadcast_minimum", np.minimum,
-     lambda n, g: (g * (n.inputs[0] <= n.inputs[1]), g * (n.inputs[0] > n.inputs[1])), ()),
-    ("broadcast_equal", _cmp(np.equal), None, ()),
-    ("broadcast_not_equal", _cmp(np.not_equal), None, ()),
-    ("broadcast_greater", _cmp(np.greater), None, ()),
-    ("broadcast_greater_equal", _cmp(np.greater_equal), None, ()),
-    ("broadcast_lesser", _cmp(np.less), None, ()),
-    ("broadcast_lesser_equal", _cmp(np.less_equal), None, ()),
+def _logic(npfn):
+    return lambda a, b: npfn(np.asarray(a) != 0, np.asarray(b) != 0).astype(np.result_type(a, b))
+
+
+def _a(n):
+    return n.inputs[0]
+
+
+def _b(n):
+    return n.inputs[1]
+
+
+def _power_vjp(n, g):
+    a, b = _a(n), _b(n)
+    return g * b * a ** (b - 1.0), g * a ** b * F.log(a)
+
+
+# broadcast name (aliases), same-shape name (aliases), forward, gradient rule or None, save_outputs
+_BINARY = [
+    ("broadcast_add", ("broadcast_plus",), "elemwise_add", ("_plus", "_add", "_Plus", "_grad_add"), np.add,
+     lambda n, g: (g, g), False),
+    ("broadcast_sub", ("broadcast_minus",), "elemwise_sub", ("_minus", "_sub", "_Minus"), np.subtract,
+     lambda n, g: (g, -g), False),
+    ("broadcast_mul", (), "elemwise_mul", ("_mul", "_Mul"), np.multiply, lambda n, g: (g * _b(n), g * _a(n)), False),
+    ("broadcast_div", (), "elemwise_div", ("_div", "_Div"), _divide,
+     lambda n, g: (g / _b(n), -(g * _a(n)) / F.square(_b(n))), False),
+    ("broadcast_mod", (), "_mod", ("_Mod",), _mod, lambda n, g: (g, -(g * F.floor(_a(n) / _b(n)))), False),
+    ("broadcast_power", (), "_power", ("_Power",), _in_float32(np.power), _power_vjp, False),
+    # ties send the gradient to the left operand, as MXNet
+    ("broadcast_maximum", (), "_maximum", ("_Maximum",), np.maximum,
+     lambda n, g: (g * (_a(n) >= _b(n)), g * (_a(n) < _b(n))), False),
+    ("broadcast_minimum", (), "_minimum", ("_Minimum",), np.minimum,
+     lambda n, g: (g * (_a(n) <= _b(n)), g * (_a(n) > _b(n))), False),
+    ("broadcast_hypot", (), "_hypot", ("_Hypot",), _in_float32(np.hypot),
+     lambda n, g: (g * _a(n) / n.output(), g * _b(n) / n.output()), True),
+    ("broadcast_equal", (), "_equal", ("_Equal",), _cmp(np.equal), None, False),
+    ("broadcast_not_equal", (), "_not_equal", ("_Not_Equal",), _cmp(np.not_equal), None, False),
+    ("broadcast_greater", (), "_greater", ("_Greater",), _cmp(np.greater), None, False),
+    ("broadcast_greater_equal", (), "_greater_equal", ("_Greater_Equal",), _cmp(np.greater_equal), None, False),
+    ("broadcast_lesser", (), "_lesser", ("_Lesser",), _cmp(np.less), None, False),
+    ("broadcast_lesser_equal", (), "_lesser_equal", ("_Lesser_Equal",), _cmp(np.less_equal), None, False),
+    ("broadcast_logical_and", (), "_logical_and", ("_Logical_And",), _logic(np.logical_and), None, False),
+    ("broadcast_logical_or", (), "_logical_or", ("_Logical_Or",), _logic(np.logical_or), None, False),
+    ("broadcast_logical_xor", (), "_logical_xor", ("_Logical_Xor",), _logic(np.logical_xor), None, False),
 ]
 
 
-def _broadcast_op(name, forward, vjp, aliases):
-    def op(lhs, rhs):
-        _same_dtype(name, lhs, rhs)
-        return forward(lhs, rhs)
+def _check_dtypes(name, arrays):
+    dt = arrays[0].dtype
+    for i, x in enumerate(arrays[1:], 1):
+        if x.dtype != dt:
+            raise MXNetError(f"{name}: Incompatible attr at {i}-th input: expected {dt}, got {x.dtype} "
+                             "(operands must share a dtype; cast one with astype())")
+
+
+def _check_shapes(name, arrays):
+    shape = arrays[0].shape
+    for i, x in enumerate(arrays[1:], 1):
+        if x.shape != shape:
+            raise MXNetError(f"{name}: Incompatible attr at {i}-th input: expected shape "
+                             f"{list(shape)}, got {list(x.shape)} (element-wise ops need equal shapes; "
+                             "use the broadcast_* ops to broadcast)")
+
+
+def _binary_op(name, aliases, forward, vjp, save_outputs, same_shape):
+    if same_shape:
+        def op(lhs, rhs):
+            _check_shapes(name, (lhs, rhs))
+            _check_dtypes(name, (lhs, rhs))
+            with np.errstate(all="ignore"):  # inf/NaN results without warnings, as MXNet
+                return forward(lhs, rhs)
+        what = "of two arrays of the same shape"
+    else:
+        def op(lhs, rhs):
+            _check_dtypes(name, (lhs, rhs))
+            with np.errstate(all="ignore"):
+                return forward(lhs, rhs)
+        what = "with broadcasting"
+    base = name.removeprefix("broadcast_").removeprefix("elemwise_").lstrip("_")
     op.__name__ = name
-    op.__doc__ = f"Returns the result of element-wise ``{name[10:]}`` with broadcasting."
-    defop(name, vjp=vjp, aliases=aliases)(op)
+    op.__doc__ = f"Returns element-wise ``{base}`` {what}."
+    defop(name, vjp=vjp, aliases=aliases, save_outputs=save_outputs)(op)
 
 
-for _row in _BROADCAST:
-    _broadcast_op(*_row)
+for _bname, _baliases, _ename, _ealiases, _fwd, _vjp, _save in _BINARY:
+    _binary_op(_bname, _baliases, _fwd, _vjp, _save, False)
+    _binary_op(_ename, _ealiases, _fwd, _vjp, _save, True)
 
 
-# name, forward(x, s), gradient rule with the scalar as n.attrs["scalar"]
 def _s(n):
     return n.attrs["scalar"]
 
 
+def _rdivide(x, s):
+    if _is_int(x):  # MXNet evaluates scalar / int-array in float: a zero element gives the cast of inf
+        with np.errstate(all="ignore"):
+            return (np.float64(s) / x.astype(np.float64)).astype(np.float32).astype(x.dtype)
+    with np.errstate(all="ignore"):
+        return np.true_divide(s, x)
+
+
+def _flip(f):
+    return lambda x, s: f(np.asarray(s, x.dtype) if _is_int(x) else s, x)
+
+
+_pow32 = _in_float32(np.power)
+
+
+def _power_scalar(x, s):
+    if s == 2 and x.dtype.kind == "f":  # the common square: one pass
+        return np.square(x)
+    return _pow32(x, s)
+
+
 def _power_scalar_vjp(n, g):
-    x, s = n.inputs[0], _s(n)
+    x, s = _a(n), _s(n)
     if s == 2:  # the common square: two passes instead of three
         return g * (x * 2.0)
     return g * (x ** (s - 1) * s)
+_hypot32 = _in_float32(np.hypot)
 
-
+# name, alias, forward(x, s) with s already in x's dtype, gradient rule (scalar: n.attrs["scalar"])
 _SCALAR = [
-    ("_plus_scalar", np.add, lambda n, g: g),
-    ("_minus_scalar", np.subtract, lambda n, g: g),
-    ("_rminus_scalar", lambda x, s: np.subtract(s, x), lambda n, g: -g),
-    ("_mul_scalar", np.multiply, lambda n, g: g * _s(n)),
-    ("_div_scalar", _divide, lambda n, g: g / _s(n)),
-    ("_rdiv_scalar", lambda x, s: _divide(np.asarray(s, x.dtype), x),
-     lambda n, g: -(g * _s(n)) / F.square(n.inputs[0])),
-    ("_mod_scalar", np.mod, lambda n, g: g),
-    ("_rmod_scalar", lambda x, s: np.mod(np.asarray(s, x.dtype), x),
-     lambda n, g: -(g * F.floor(_s(n) / n.inputs[0]))),
-    ("_power_scalar", lambda x, s: np.square(x) if s == 2 else np.power(x, s), _power_scalar_vjp),
-    ("_rpower_scalar", lambda x, s: np.power(np.asarray(s, x.dtype), x),
-     lambda n, g: g * n.output() * float(np.log(_s(n)))),
-    ("_maximum_scalar", np.maximum, lambda n, g: g * (n.inputs[0] >= _s(n))),
-    ("_minimum_scalar", np.minimum, lambda n, g: g * (n.inputs[0] <= _s(n))),
-    ("_equal_scalar", _cmp(np.equal), None),
-    ("_not_equal_scalar", _cmp(np.not_equal), None),
-    ("_greater_scalar", _cmp(np.greater), None),
-    ("_greater_equal_scalar", _cmp(np.greater_equal), None),
-    ("_lesser_scalar", _cmp(np.less), None),
-    ("_lesser_equal_scalar", _cmp(np.less_equal), None),
+    ("_plus_scalar", "_PlusScalar", np.add, lambda n, g: g),
+    ("_minus_scalar", "_MinusScalar", np.subtract, lambda n, g: g),
+    ("_rminus_scalar", "_RMinusScalar", _flip(np.subtract), lambda n, g: -g),
+    ("_mul_scalar", "_MulScalar", np.multiply, lambda n, g: g * _s(n)),
+    ("_div_scalar", "_DivScalar", _divide, lambda n, g: g / _s(n)),
+    ("_rdiv_scalar", "_RDivScalar", _rdivide, lambda n, g: -(g * _s(n)) / F.square(_a(n))),
+    ("_mod_scalar", "_ModScalar", _mod, lambda n, g: g),
+    ("_rmod_scalar", "_RModScalar", _flip(_mod), lambda n, g: -(g * F.floor(_s(n) / _a(n)))),
+    ("_power_scalar", "_PowerScalar", _power_scalar, _power_scalar_vjp),
+    ("_rpower_scalar", "_RPowerScalar", _flip(_pow32), lambda n, g: g * n.output() * float(np.log(_s(n)))),
+    ("_maximum_scalar", "_MaximumScalar", np.maximum, lambda n, g: g * (_a(n) >= _s(n))),
+    ("_minimum_scalar", "_MinimumScalar", np.minimum, lambda n, g: g * (_a(n) <= _s(n))),
+    ("_hypot_scalar", "_HypotScalar", _hypot32, lambda n, g: g * _a(n) / n.output()),
+    ("_equal_scalar", "_EqualScalar", _cmp(np.equal), None),
+    ("_not_equal_scalar", "_NotEqualScalar", _cmp(np.not_equal), None),
+    ("_greater_scalar", "_GreaterScalar", _cmp(np.greater), None),
+    ("_greater_equal_scalar", "_GreaterEqualScalar", _cmp(np.greater_equal), None),
+    ("_lesser_scalar", "_LesserScalar", _cmp(np.less), None),
+    ("_lesser_equal_scalar", "_LesserEqualScalar", _cmp(np.less_equal), None),
+    ("_logical_and_scalar", "_LogicalAndScalar", _logic(np.logical_and), None),
+    ("_logical_or_scalar", "_LogicalOrScalar", _logic(np.logical_or), None),
+    ("_logical_xor_scalar", "_LogicalXorScalar", _logic(np.logical_xor), None),
 ]
+_SAVES_OUTPUT = {"_rpower_scalar", "_hypot_scalar"}
 
 
-def _scalar_op(name, forward, vjp):
-    def op(data, *, scalar=1.0):
-        return forward(data, _scalar(data, scalar))
+def _scalar_op(name, alias, forward, vjp):
+    def op(data, *, scalar=1.0, is_int=True):
+        if not is_int and _is_int(data):  # NumPy-style promotion: integer data with a float scalar -> float64
+            data = data.astype(np.float64)
+        with np.errstate(all="ignore"):
+            return forward(data, _scalar(data, scalar))
     op.__name__ = name
     op.__doc__ = f"Applies ``{name[1:-7]}`` between an array and a scalar, element-wise."
-    defop(name, vjp=vjp, save_outputs=name == "_rpower_scalar")(op)
+    defop(name, vjp=vjp, aliases=(alias,), save_outputs=name in _SAVES_OUTPUT)(op)
 
 
 for _row in _SCALAR:
     _scalar_op(*_row)
 
 
-def _dispatcher(name, array_op, scalar_op, rscalar_op, py_op, doc):
-    """Public ``nd.<name>(lhs, rhs)``: picks the array-array or array-scalar op by operand types."""
+@defop(vjp=lambda n, g: tuple(g for _ in n.inputs), aliases=("ElementWiseSum",))
+def add_n(*args, num_args=None):
+    """Adds all input arguments element-wise (all of the same shape and dtype)."""
+    if not args:
+        raise MXNetError("add_n: value 0 for Parameter num_args should be greater equal to 1")
+    if num_args is not None and int(num_args) != len(args):
+        raise MXNetError(f"add_n: num_args={num_args} but {len(args)} arrays were given")
+    _check_shapes("add_n", args)
+    _check_dtypes("add_n", args)
+    res = args[0].copy()
+    for x in args[1:]:
+        res += x
+    return res
+
+
+def _dispatcher(name, array_op, scalar_op, rscalar_op, py_op, params=("lhs", "rhs")):
+    """Public ``nd.<name>(lhs, rhs)``: picks the array-array or array-scalar op by operand types, as MXNet."""
     array_fn, scalar_fn, rscalar_fn = (OPS[n] for n in (array_op, scalar_op, rscalar_op))
     array_t = NDArray
 
     def dispatch(lhs, rhs, out=None):
         # invoke directly: this is the path of every Python operator, so it skips the public wrappers
-        if isinstance(lhs, array_t):
-            if isinstance(rhs, array_t):
-                return invoke(array_fn, (lhs, rhs), _EMPTY, out)
+        if isinstance(lhs, numeric_types):
             if isinstance(rhs, numeric_types):
-                return invoke(scalar_fn, (lhs,), {"scalar": rhs}, out)
-        elif isinstance(rhs, array_t):
-            if isinstance(lhs, numeric_types):
-                return invoke(rscalar_fn, (rhs,), {"scalar": lhs}, out)
-        elif isinstance(lhs, numeric_types) and isinstance(rhs, numeric_types):
-            return py_op(lhs, rhs)
-        raise MXNetTypeError(f"{name}: type {type(rhs if isinstance(lhs, array_t) else lhs).__name__} "
-                             "not supported; expected an NDArray or a number")
-    dispatch.__name__ = name
-    dispatch.__doc__ = doc
-    bind_public(name, dispatch)
+                return py_op(lhs, rhs)
+            return invoke(rscalar_fn, (rhs,), {"scalar": float(lhs)}, out)
+        if isinstance(rhs, numeric_types):
+            return invoke(scalar_fn, (lhs,), {"scalar": float(rhs)}, out)
+        if isinstance(rhs, array_t):
+            return invoke(array_fn, (lhs, rhs), _EMPTY, out)
+        raise MXNetTypeError(f"type {type(rhs)} not supported")
+    if params != ("lhs", "rhs"):
+        ns = {"_d": dispatch}
+        exec(f"def {name}({params[0]}, {params[1]}, out=None):\n"
+             f"    return _d({params[0]}, {params[1]}, out)\n", ns)
+        public = ns[name]
+    else:
+        public = dispatch
+    public.__name__ = public.__qualname__ = name
+    base = array_op.removeprefix("broadcast_")
+    public.__doc__ = (f"Returns element-wise ``{base}`` of the two inputs, with broadcasting; either may be a "
+                      "scalar (then the scalar op is used; two scalars give a Python number).")
+    bind_public(name, public)
 
 
+def _bool01(pred):
+    return lambda x, y: 1 if pred(x, y) else 0
+
+
+# name, array op, op for (array, scalar), op for (scalar, array), Python fallback for two numbers
 _DISPATCH = [
     ("add", "broadcast_add", "_plus_scalar", "_plus_scalar", operator.add),
     ("subtract", "broadcast_sub", "_minus_scalar", "_rminus_scalar", operator.sub),
     ("multiply", "broadcast_mul", "_mul_scalar", "_mul_scalar", operator.mul),
     ("divide", "broadcast_div", "_div_scalar", "_rdiv_scalar", operator.truediv),
+    ("true_divide", "broadcast_div", "_div_scalar", "_rdiv_scalar", operator.truediv),
     ("modulo", "broadcast_mod", "_mod_scalar", "_rmod_scalar", operator.mod),
-    ("power", "broadcast_power", "_power_scalar", "_rpower_scalar", operator.pow),
-    ("maximum", "broadcast_maximum", "_maximum_scalar", "_maximum_scalar", max),
-    ("minimum", "broadcast_minimum", "_minimum_scalar", "_minimum_scalar", min),
-    ("equal", "broadcast_equal", "_equal_scalar", "_equal_scalar", lambda a, b: float(a == b)),
-    ("not_equal", "broadcast_not_equal", "_not_equal_scalar", "_not_equal_scalar", lambda a, b: float(a != b)),
-    ("greater", "broadcast_greater", "_greater_scalar", "_lesser_scalar", lambda a, b: float(a > b)),
+    ("maximum", "broadcast_maximum", "_maximum_scalar", "_maximum_scalar", lambda x, y: x if x > y else y),
+    ("minimum", "broadcast_minimum", "_minimum_scalar", "_minimum_scalar", lambda x, y: x if x < y else y),
+    ("equal", "broadcast_equal", "_equal_scalar", "_equal_scalar", _bool01(operator.eq)),
+    ("not_equal", "broadcast_not_equal", "_not_equal_scalar", "_not_equal_scalar", _bool01(operator.ne)),
+    ("greater", "broadcast_greater", "_greater_scalar", "_lesser_scalar", _bool01(operator.gt)),
     ("greater_equal", "broadcast_greater_equal", "_greater_equal_scalar", "_lesser_equal_scalar",
-     lambda a, b: float(a >= b)),
-    ("lesser", "broadcast_lesser", "_lesser_scalar", "_greater_scalar", lambda a, b: float(a < b)),
+     _bool01(operator.ge)),
+    ("lesser", "broadcast_lesser", "_lesser_scalar", "_greater_scalar", _bool01(operator.lt)),
     ("lesser_equal", "broadcast_lesser_equal", "_lesser_equal_scalar", "_greater_equal_scalar",
-     lambda a, b: float(a <= b)),
+     _bool01(operator.le)),
+    ("logical_and", "broadcast_logical_and", "_logical_and_scalar", "_logical_and_scalar",
+     _bool01(lambda x, y: x and y)),
+    ("logical_or", "broadcast_logical_or", "_logical_or_scalar", "_logical_or_scalar",
+     _bool01(lambda x, y: x or y)),
+    ("logical_xor", "broadcast_logical_xor", "_logical_xor_scalar", "_logical_xor_scalar",
+     _bool01(lambda x, y: bool(x) ^ bool(y))),
 ]
 
-for _name, _arr, _sc, _rsc, _py in _DISPATCH:
-    _dispatcher(_name, _arr, _sc, _rsc, _py,
-                f"``{_name}(lhs, rhs)`` element-wise with broadcasting; either side may be a scalar.")
+for _row in _DISPATCH:
+    _dispatcher(*_row)
+_dispatcher("power", "broadcast_power", "_power_scalar", "_rpower_scalar", operator.pow, params=("base", "exp"))

@@ -3,15 +3,37 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..base import np_dtype
+from ..base import MXNetError, np_dtype
 from .registry import defop
 from .registry import fn as F
 
 
-@defop(vjp=lambda n, g: F.cast(g, dtype=n.inputs[0].dtype), aliases=("Cast",))
-def cast(data, *, dtype="float32"):
+def _cast_back(n, g):
+    return F.cast(g, dtype=n.inputs[0].dtype)
+
+
+def _astype(data, dt):
+    # float -> integer as C casts on x86 (NaN and out-of-range give INT_MIN, narrow types wrap), as MXNet
+    with np.errstate(invalid="ignore", over="ignore"):
+        return data.astype(dt)
+
+
+@defop(vjp=_cast_back, aliases=("Cast",))
+def cast(data, *, dtype=None):
     """Casts all elements of the input to a new type."""
-    return data.astype(np_dtype(dtype))
+    if dtype is None:
+        raise MXNetError("cast: Required parameter dtype of int is not presented")
+    return _astype(data, np_dtype(dtype))
+
+
+@defop(vjp=_cast_back)
+def amp_cast(data, *, dtype=None):
+    """Cast function used by AMP: casts floating-point inputs to ``dtype``; other inputs are left as they are."""
+    if dtype is None:
+        raise MXNetError("amp_cast: Required parameter dtype of int is not presented")
+    if data.dtype.kind != "f":
+        return data.copy()
+    return _astype(data, np_dtype(dtype))
 
 
 @defop(vjp=lambda n, g: g, aliases=("_copy", "identity"))

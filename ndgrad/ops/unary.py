@@ -33,12 +33,15 @@ def _zero(n, g):
     return F.zeros_like(g)
 
 
-def _float_math(f):
-    """``f`` on floats as is; integers are computed in float32 and cast back, as MXNet's integer kernels."""
+def _float_math(f, wide=False):
+    """``f`` on floats as is; integers are computed in float64, rounded to float32 (as C's float functions) and
+    cast back, as MXNet's integer kernels. ``wide`` skips the float32 rounding (the special functions, whose
+    float32 results in MXNet stay below 1 where a rounded erf would reach it)."""
     def run(x):
         with np.errstate(all="ignore"):
             if x.dtype.kind in "iub":
-                return f(x.astype(np.float32)).astype(x.dtype)
+                res = f(x.astype(np.float64))
+                return (res if wide else res.astype(np.float32)).astype(x.dtype)
             return f(x)
     return run
 
@@ -79,12 +82,24 @@ def _nonpositive_int(x):
     return (x <= 0) & (x == np.floor(x))
 
 
+_FACTORIALS = np.array([math.factorial(k) for k in range(171)], dtype=np.float64)
+
+
+def _at_small_ints(x, res, table):
+    """Exact values at the integers 1..171 (where Lanczos is off by a few ulps): ``table[x - 1]``."""
+    hit = (x >= 1) & (x <= 171) & (x == np.floor(x))
+    if hit.any():
+        res = np.where(hit, table[np.clip(x, 1, 171).astype(np.int64) - 1], res)
+    return res
+
+
 def _gammaln64(x):
     with np.errstate(all="ignore"):
         small = x < 0.5
         refl = np.where(small, x, 0.5)
         res = _lanczos_log(np.where(small, 1.0 - x, x))
         res = np.where(small, math.log(math.pi) - np.log(np.abs(np.sin(math.pi * refl))) - res, res)
+        res = _at_small_ints(x, res, np.log(_FACTORIALS))
         return np.where(_nonpositive_int(x), np.inf, res)
 
 
@@ -94,6 +109,7 @@ def _gamma64(x):
         refl = np.where(small, x, 0.5)
         g = np.exp(_lanczos_log(np.where(small, 1.0 - x, x)))
         res = np.where(small, math.pi / (np.sin(math.pi * refl) * g), g)
+        res = _at_small_ints(x, res, _FACTORIALS)
         # poles: +-inf at (signed) zero, NaN at negative integers, as C's tgamma
         res = np.where(x == 0, np.copysign(np.inf, x), res)
         return np.where(_nonpositive_int(x) & (x != 0), np.nan, res)
@@ -187,7 +203,8 @@ def _sigmoid(x):
 # ------------------------------------------------------------------------------------------ the table
 def _unary(name, forward, vjp, doc, *, save_outputs=False, fluent=True, aliases=()):
     def op(data):
-        return forward(data)
+        with np.errstate(all="ignore"):  # inf/NaN results without warnings, as MXNet
+            return forward(data)
     op.__name__, op.__doc__ = name, doc
     defop(name, vjp=vjp, save_outputs=save_outputs, aliases=aliases, fluent=fluent)(op)
 
@@ -243,14 +260,15 @@ _TABLE = [
      "Converts each element from radians to degrees.", {}),
     ("radians", _fm(lambda x: x * (math.pi / 180)), lambda n, g: g * (math.pi / 180),
      "Converts each element from degrees to radians.", {}),
-    ("erf", _fm(_via_float64(_erf64)), lambda n, g: g * F.exp(-F.square(_x(n))) * _TWO_OVER_SQRT_PI,
+    ("erf", _fm(_via_float64(_erf64), wide=True), lambda n, g: g * F.exp(-F.square(_x(n))) * _TWO_OVER_SQRT_PI,
      "Returns element-wise Gauss error function of the input.", _NF),
-    ("erfinv", _fm(_via_float64(_erfinv64)), lambda n, g: g * F.exp(F.square(_y(n))) * (0.5 * math.sqrt(math.pi)),
+    ("erfinv", _fm(_via_float64(_erfinv64), wide=True),
+     lambda n, g: g * F.exp(F.square(_y(n))) * (0.5 * math.sqrt(math.pi)),
      "Returns element-wise inverse Gauss error function of the input.", {**_Y, **_NF}),
-    ("gamma", _fm(_via_float64(_gamma64)), lambda n, g: g * _y(n) * F._polygamma(_x(n), n=0),
+    ("gamma", _fm(_via_float64(_gamma64), wide=True), lambda n, g: g * _y(n) * F._polygamma(_x(n), n=0),
      "Returns the gamma function (extension of the factorial function to the reals), element-wise.",
      {**_Y, **_NF}),
-    ("gammaln", _fm(_via_float64(_gammaln64)), lambda n, g: g * F._polygamma(_x(n), n=0),
+    ("gammaln", _fm(_via_float64(_gammaln64), wide=True), lambda n, g: g * F._polygamma(_x(n), n=0),
      "Returns element-wise log of the absolute value of the gamma function of the input.", _NF),
     ("floor", _int_copy(np.floor), _zero, "Returns element-wise floor of the input (gradient 0).", {}),
     ("ceil", _int_copy(np.ceil), _zero, "Returns element-wise ceiling of the input (gradient 0).", {}),
