@@ -28,7 +28,7 @@ GET_KEYS = [
     "np.array([True, False])", "nd.array([1, 0], dtype='bool')", "(slice(None), np.array([2.9, 0.1]))",
     "(0, slice(None), nd.array([3, 0]))", "(nd.array([1]), 1, 1)",
 ]
-ONE_D_KEYS = ["0", "-1", "slice(1, 3)", "[0, 2]", "None", "Ellipsis", "(0,)", "nd.array([3, 1])",
+ONE_D_KEYS = ["slice(None, None, 2)", "slice(1, 4, 3)", "slice(3, 0, -1)", "(Ellipsis, None)", "0", "-1", "slice(1, 3)", "[0, 2]", "None", "Ellipsis", "(0,)", "nd.array([3, 1])",
               "slice(None, None, -1)"]
 BAD_KEYS = ["2", "(0, 3)", "(0, 0, 4)", "(0, 0, 0, 0)", "[5]", "-3"]
 
@@ -74,7 +74,9 @@ def set_case(key_src, val_src):
 def getitem_json():
     data = {
         "get": [get_case(k) for k in GET_KEYS] + [get_case(k, (4,)) for k in ONE_D_KEYS]
-        + [get_case(k, (2, 3, 4)) for k in BAD_KEYS],
+        + [get_case(k, (2, 3, 4)) for k in BAD_KEYS]
+        + [get_case(k, (6, 2)) for k in ["slice(None, None, 2)", "slice(1, 4, 3)", "(slice(1, 3), 1)",
+                                         "(slice(2, 3), slice(0, 1))", "(slice(1, 2), 1)", "(slice(None), None)"]],
         "set": [set_case(k, v) for k, v in SET_CASES],
     }
     # gradient of x[key] with repeated advanced indices
@@ -167,6 +169,14 @@ def op_cases():
                             [u(4, 3, 2), np.array([2, 4, 1])], [0]),
         "Embedding": ("nd.Embedding(x[0], x[1], input_dim=4, output_dim=3)", [np.array([[0, 3], [3, 1.0]]), u(4, 3)], [1]),
         "batch_take": ("nd.batch_take(x[0], x[1])", [u(3, 4), np.array([0, 3, 3], dtype=np.int32)], []),  # no gradient in MXNet
+        "index_copy": ("nd.contrib.index_copy(x[0], x[1], x[2])", [u(4, 2), np.array([3, 0.0]), u(2, 2)], [0, 2]),
+        "div_sqrt_dim": ("nd.contrib.div_sqrt_dim(x[0])", [u(2, 9)], [0]),
+        "arange_like": ("nd.contrib.arange_like(x[0], start=1.0, step=2.0, repeat=2)", [u(2, 3)], []),
+        "arange_like_axis": ("nd.contrib.arange_like(x[0], axis=0)", [u(3, 2)], []),
+        "index_array": ("nd.contrib.index_array(x[0], axes=(1, 0))", [u(2, 3)], []),
+        "isnan": ("nd.contrib.isnan(x[0])", [np.array([1.0, np.nan, np.inf])], []),
+        "isinf": ("nd.contrib.isinf(x[0])", [np.array([1.0, np.nan, -np.inf])], []),
+        "isfinite": ("nd.contrib.isfinite(x[0])", [np.array([1.0, np.nan, -np.inf])], []),
         "boolean_mask": ("nd.contrib.boolean_mask(x[0], x[1])", [u(4, 2), np.array([1, 0, 1, 1.0])], [0]),
     }
 
