@@ -536,18 +536,13 @@ def _group_norm_vjp(n, g, g_mean=None, g_std=None):
     gshape = (nb, groups, -1)
     xg = F.reshape(x, shape=gshape)
     mean = F.reshape(n.output(1), shape=(nb, groups, 1))
-    std = F.reshape(n.output(2), shape=(nb, groups, 1))
-    inv = 1 / std
-    bs = _bshape(x.ndim, 1, x.shape[1])
-    red = (0, *range(2, x.ndim))
+    inv = 1 / F.reshape(n.output(2), shape=(nb, groups, 1))
     dx = dgamma = dbeta = None
     if g is not None:
-        scale = F.broadcast_to(F.reshape(gamma, shape=bs), shape=(1, *x.shape[1:]))
-        dx, xhat = _normalize_dx(F.reshape(g, shape=gshape), xg, mean, inv, (2,),
-                                 F.reshape(scale, shape=(1, groups, -1)))
-        dx = F.reshape(dx, shape=x.shape)
-        dgamma = F.sum(g * F.reshape(xhat, shape=x.shape), axis=red)
-        dbeta = F.sum(g, axis=red)
+        gg = F.reshape(g, shape=gshape)
+        dx, xhat = _normalize_dx(gg, xg, mean, inv, (2,), F.reshape(gamma, shape=(1, groups, 1)))
+        dgamma = F.sum(gg * xhat, axis=1, exclude=True)
+        dbeta = F.sum(gg, axis=1, exclude=True)
     m = x.size // (nb * groups)
     extra = None
     if g_mean is not None:
@@ -556,35 +551,32 @@ def _group_norm_vjp(n, g, g_mean=None, g_std=None):
         e2 = F.reshape(g_std, shape=(nb, groups, 1)) * ((xg - mean) * inv) / m
         extra = e2 if extra is None else extra + e2
     if extra is not None:
-        extra = F.reshape(extra, shape=x.shape)
         dx = extra if dx is None else dx + extra
-    return dx, dgamma, dbeta
+    return (None if dx is None else F.reshape(dx, shape=x.shape)), dgamma, dbeta
 
 
 @defop(vjp=_group_norm_vjp, num_outputs=3, save_outputs=True,
        num_visible=lambda attrs: 3 if attrs["output_mean_var"] else 1)
 def GroupNorm(data, gamma, beta, *, num_groups=1, eps=1e-5, output_mean_var=False):
     """Group normalization: splits the channels (axis 1) into ``num_groups`` groups, normalizes each group
-    of each sample, then scales by ``gamma`` and shifts by ``beta`` (one value per channel). With
-    ``output_mean_var`` the per-group mean and standard deviation, shape ``(N, num_groups)``, are returned
-    too."""
+    of each sample, then scales by ``gamma`` and shifts by ``beta`` (one value per group, shape
+    ``(num_groups,)``, as in MXNet 1.9.1). With ``output_mean_var`` the per-group mean and standard
+    deviation, shape ``(N, num_groups)``, are returned too."""
     if data.ndim < 2:
         raise MXNetError(f"GroupNorm: data must have at least 2 dimensions, got {data.shape}")
     nb, c = data.shape[:2]
     if num_groups < 1 or c % num_groups:
         raise MXNetError(f"GroupNorm: {c} channels cannot be split into num_groups={num_groups} groups")
-    if gamma.shape != (c,) or beta.shape != (c,):
-        raise MXNetError(f"GroupNorm: gamma and beta must have shape ({c},), got {gamma.shape} and "
-                         f"{beta.shape}")
+    if gamma.shape != (num_groups,) or beta.shape != (num_groups,):
+        raise MXNetError(f"GroupNorm: gamma and beta must have shape ({num_groups},) (one per group), got "
+                         f"{gamma.shape} and {beta.shape}")
     dt = data.dtype
     xg = data.reshape(nb, num_groups, -1)
     mean = np.mean(xg, axis=2, keepdims=True, dtype=dt)
     xc = xg - mean
     std = np.sqrt(np.mean(np.square(xc), axis=2, keepdims=True, dtype=dt) + eps).astype(dt, copy=False)
-    bs = _bshape(data.ndim, 1, c)
-    out = (xc / std).reshape(data.shape) * gamma.astype(dt, copy=False).reshape(bs) + \
-        beta.astype(dt, copy=False).reshape(bs)
-    return out, mean.reshape(nb, num_groups), std.reshape(nb, num_groups)
+    out = xc / std * gamma.astype(dt, copy=False).reshape(1, -1, 1) + beta.astype(dt, copy=False).reshape(1, -1, 1)
+    return out.reshape(data.shape), mean.reshape(nb, num_groups), std.reshape(nb, num_groups)
 
 
 def _l2_axes(mode, ndim):
@@ -655,7 +647,7 @@ def LRN(data, *, alpha=1e-4, beta=0.75, knorm=2.0, nsize=None):
     ``x / (knorm + alpha / nsize * sum of x ** 2 over nsize neighbouring channels) ** beta``."""
     if nsize is None:
         raise MXNetError("LRN: Required parameter nsize of int (non-negative) is not presented")
-    if data.ndim < 3:
-        raise MXNetError(f"LRN: data must have at least 3 dimensions (N, C, ...), got {data.shape}")
+    if data.ndim != 4:
+        raise MXNetError(f"LRN: data must have 4 dimensions (N, C, H, W), got {data.shape}")
     s = _window_sum(np.square(data), nsize) * (alpha / nsize) + knorm
     return (data * s ** -beta).astype(data.dtype, copy=False)

@@ -81,8 +81,7 @@ def _gn_ref(x, gamma, beta, groups, eps=1e-5):
     xg = x.reshape(x.shape[0], groups, -1)
     mean = xg.mean(axis=2, keepdims=True)
     std = np.sqrt(xg.var(axis=2, keepdims=True) + eps)
-    bs = (1, -1) + (1,) * (x.ndim - 2)
-    out = ((xg - mean) / std).reshape(x.shape) * gamma.reshape(bs) + beta.reshape(bs)
+    out = ((xg - mean) / std * gamma.reshape(1, -1, 1) + beta.reshape(1, -1, 1)).reshape(x.shape)
     return out, mean[..., 0], std[..., 0]
 
 
@@ -205,8 +204,8 @@ SPECS = [
     OpSpec("InstanceNorm", [(2, 3, 4), (3,), (3,)], _in_ref),
     OpSpec("InstanceNorm", [(2, 2, 2, 3), (2,), (2,)], lambda x, g, b: _in_ref(x, g, b, 0.1), attrs={"eps": 0.1},
            id="4d"),
-    OpSpec("GroupNorm", [(2, 4, 3), (4,), (4,)], lambda x, g, b: _gn_ref(x, g, b, 2)[0], attrs={"num_groups": 2}),
-    OpSpec("GroupNorm", [(2, 4, 2, 2), (4,), (4,)], lambda x, g, b: list(_gn_ref(x, g, b, 1, 1e-3)),
+    OpSpec("GroupNorm", [(2, 4, 3), (2,), (2,)], lambda x, g, b: _gn_ref(x, g, b, 2)[0], attrs={"num_groups": 2}),
+    OpSpec("GroupNorm", [(2, 4, 2, 2), (1,), (1,)], lambda x, g, b: list(_gn_ref(x, g, b, 1, 1e-3)),
            attrs={"eps": 1e-3, "output_mean_var": True}, id="mean-var"),
     OpSpec("L2Normalization", [(2, 3, 4)],
            lambda x: x / np.sqrt((x * x).sum(axis=(1, 2), keepdims=True) + 1e-10), id="instance"),
@@ -216,7 +215,7 @@ SPECS = [
            lambda x: x / np.sqrt((x * x).sum(axis=2, keepdims=True) + 0.1), attrs={"mode": "spatial", "eps": 0.1},
            id="spatial"),
     OpSpec("_LRN_window_sum", [(2, 5, 3)], lambda x: _window_ref(x, 3), attrs={"nsize": 3}),
-    OpSpec("LRN", [(2, 5, 3)], lambda x: _lrn_ref(x, alpha=0.5, nsize=3), attrs={"alpha": 0.5, "nsize": 3}),
+    OpSpec("LRN", [(2, 5, 3, 1)], lambda x: _lrn_ref(x, alpha=0.5, nsize=3), attrs={"alpha": 0.5, "nsize": 3}),
     OpSpec("LRN", [(2, 6, 2, 2)], lambda x: _lrn_ref(x, alpha=0.3, beta=0.5, knorm=1.0, nsize=5),
            attrs={"alpha": 0.3, "beta": 0.5, "knorm": 1.0, "nsize": 5}, id="4d"),
 ]

@@ -1,0 +1,238 @@
+"""Loss and output ops: SoftmaxOutput, the regression outputs, MakeLoss, smooth_l1, softmax_cross_entropy.
+
+MXNet's output ops (SoftmaxOutput, *RegressionOutput, MakeLoss) define the gradient of a loss they do not
+compute: their backward ignores the incoming head gradient and returns the loss gradient directly
+(``softmax - one_hot(label)`` for SoftmaxOutput). ndgrad does exactly that. Their rules are still written
+with ndgrad ops of the data (the softmax is recomputed, not reused from the output), so differentiating a
+recorded backward pass gives the true second derivative of that loss. Labels get no gradient.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..base import MXNetError
+from .registry import defop
+from .registry import fn as F
+
+
+def _const(node, raw):
+    return node.array_cls(raw, node.ctx)
+
+
+# ---------------------------------------------------------------------------------------------- SoftmaxOutput
+def _softmax_axis(data, multi_output, preserve_shape):
+    if multi_output:
+        return 1
+    if preserve_shape:
+        return data.ndim - 1
+    return None  # flattened to (batch, -1)
+
+
+def _softmax_output_raw(data, multi_output, preserve_shape):
+    axis = _softmax_axis(data, multi_output, preserve_shape)
+    x = data.reshape(data.shape[0], -1) if axis is None else data
+    ax = 1 if axis is None else axis
+    e = np.exp(x - np.max(x, axis=ax, keepdims=True))
+    return (e / np.sum(e, axis=ax, keepdims=True)).reshape(data.shape)
+
+
+def _softmax_output_labels(data, label, multi, preserve):
+    """Labels arranged against the softmax view of ``data``: (labels, class axis, view shape)."""
+    shape = data.shape
+    if multi:
+        return label.reshape((shape[0], *shape[2:])), 1, shape
+    if preserve:
+        return label.reshape(shape[:-1]), -1, shape
+    # MXNet reads the first batch-size labels (its label shape for N-D data is (N, d1) but only N are used)
+    return label.reshape(-1)[:shape[0]], -1, (shape[0], int(np.prod(shape[1:])))
+
+
+def _softmax_output_target(data, label, at):
+    """The constant part of SoftmaxOutput's gradient: (target, scale) with grad = (p - target) * scale."""
+    multi = at["multi_output"]
+    lab, cax, view = _softmax_output_labels(data, label, multi, at["preserve_shape"])
+    classes = view[cax]
+    cshape = [1] * len(view)
+    cshape[cax] = classes
+    onehot = np.arange(classes).reshape(cshape) == np.expand_dims(lab.astype(np.int64), cax)
+    alpha = at["smooth_alpha"]
+    target = np.where(onehot, 1.0 - alpha, alpha / (classes - 1)) if alpha else onehot
+    keep = (lab != at["ignore_label"]) if at["use_ignore"] else np.ones(lab.shape, bool)
+    norm = at["normalization"]
+    if norm == "valid":
+        denom = max(float(np.count_nonzero(keep)), 1.0)
+    elif norm == "batch":
+        denom = float(lab.size)
+    else:  # 'null': MXNet still averages over the spatial positions with multi_output
+        denom = float(np.prod(data.shape[2:])) if multi else 1.0
+    scale = np.broadcast_to(np.expand_dims(keep, cax) * (at["grad_scale"] / denom), view)
+    dt = data.dtype
+    return target.astype(dt).reshape(data.shape), scale.astype(dt).reshape(data.shape)
+
+
+def _softmax_output_vjp(n, g):
+    data, label = n.inputs
+    at = n.attrs
+    target, scale = _softmax_output_target(data._data, label._data, at)
+    axis = _softmax_axis(data, at["multi_output"], at["preserve_shape"])
+    if axis is None:
+        p = F.reshape(F.softmax(F.reshape(data, shape=(data.shape[0], -1)), axis=1), shape=data.shape)
+    else:
+        p = F.softmax(data, axis=axis)
+    dx = (p - _const(n, target)) * _const(n, scale)
+    if at["out_grad"] and g is not None:
+        dx = dx * g
+    return dx, None
+
+
+@defop(vjp=_softmax_output_vjp, aliases=("Softmax",))
+def SoftmaxOutput(data, label, *, grad_scale=1.0, ignore_label=-1.0, multi_output=False, use_ignore=False,
+                  preserve_shape=False, normalization="null", out_grad=False, smooth_alpha=0.0):
+    """Computes the softmax of ``data`` in the forward pass; its backward pass gives the gradient of the
+    cross-entropy loss with respect to ``data``, ``(softmax(data) - one_hot(label)) * grad_scale`` divided
+    per ``normalization``, ignoring the head gradient (unless ``out_grad``).
+
+    The softmax is over the flattened non-batch axes, over axis 1 with ``multi_output`` (``label`` then
+    has shape ``(batch, d1, d2, ...)``), or over the last axis with ``preserve_shape``. With ``use_ignore``
+    samples whose label equals ``ignore_label`` get no gradient.
+    """
+    if normalization not in ("null", "batch", "valid"):
+        raise MXNetError(f"SoftmaxOutput: normalization must be 'null', 'batch' or 'valid', got {normalization!r}")
+    if data.ndim < 1:
+        raise MXNetError("SoftmaxOutput: data must have at least 1 dimension")
+    if multi_output:
+        want = (data.shape[0], *data.shape[2:])
+    elif preserve_shape:
+        want = data.shape[:-1]
+    else:
+        want = data.shape[:1]
+    sizes = {int(np.prod(want))}
+    if not (multi_output or preserve_shape) and data.ndim > 2:
+        sizes.add(data.shape[0] * data.shape[1])  # MXNet's own label shape (N, d1) for N-D data
+    if label.size not in sizes:
+        raise MXNetError(f"SoftmaxOutput: label has shape {label.shape}, expected {want} for data of shape "
+                         f"{data.shape} (multi_output={multi_output}, preserve_shape={preserve_shape})")
+    return _softmax_output_raw(data, multi_output, preserve_shape)
+
+
+# ---------------------------------------------------------------------------------------------- regression outputs
+def _label_as(data, label, name):
+    if label.shape == data.shape:
+        return label
+    if label.size != data.size:
+        raise MXNetError(f"{name}: label has shape {label.shape}, which does not match data of shape "
+                         f"{data.shape}")
+    return label.reshape(data.shape)
+
+
+def _regression_scale(n):
+    data = n.inputs[0]
+    per_sample = data.size // data.shape[0] if data.ndim and data.shape[0] else 1
+    return n.attrs["grad_scale"] / per_sample
+
+
+def _regression_vjp(kind):
+    def vjp(n, g):
+        data, label = n.inputs
+        lab = label if label.shape == data.shape else F.reshape(label, shape=data.shape)
+        if kind == "linear":
+            diff = data - lab
+        elif kind == "logistic":
+            diff = F.sigmoid(data) - lab
+        else:
+            diff = F.sign(data - lab)
+        return diff * _regression_scale(n), None
+    return vjp
+
+
+@defop(vjp=_regression_vjp("linear"))
+def LinearRegressionOutput(data, label, *, grad_scale=1.0):
+    """Identity in the forward pass; the backward pass gives the gradient of the squared loss,
+    ``(data - label) * grad_scale / m`` (``m``: outputs per sample), ignoring the head gradient."""
+    _label_as(data, label, "LinearRegressionOutput")
+    return data.copy()
+
+
+@defop(vjp=_regression_vjp("logistic"))
+def LogisticRegressionOutput(data, label, *, grad_scale=1.0):
+    """Applies the logistic function in the forward pass; the backward pass gives the gradient of the
+    log-loss, ``(sigmoid(data) - label) * grad_scale / m``, ignoring the head gradient."""
+    _label_as(data, label, "LogisticRegressionOutput")
+    return 1 / (1 + np.exp(-data))
+
+
+@defop(vjp=_regression_vjp("mae"))
+def MAERegressionOutput(data, label, *, grad_scale=1.0):
+    """Identity in the forward pass; the backward pass gives the gradient of the absolute loss,
+    ``sign(data - label) * grad_scale / m``, ignoring the head gradient."""
+    _label_as(data, label, "MAERegressionOutput")
+    return data.copy()
+
+
+# ---------------------------------------------------------------------------------------------- MakeLoss
+def _make_loss_vjp(n, g):
+    data = n.inputs[0]
+    at = n.attrs
+    norm = at["normalization"]
+    scale = at["grad_scale"]
+    if norm == "batch":
+        scale = scale / data.shape[0]
+    elif norm == "valid":
+        valid = float(np.sum(data._data > at["valid_thresh"]))
+        scale = scale / max(valid, 1.0)
+    return F.ones_like(data) * scale
+
+
+@defop(vjp=_make_loss_vjp, aliases=("make_loss",))
+def MakeLoss(data, *, grad_scale=1.0, valid_thresh=0.0, normalization="null"):
+    """Marks ``data`` as a loss: identity in the forward pass; the backward pass ignores the head gradient
+    and gives ``grad_scale`` for every element, divided by the batch size (``normalization='batch'``) or by
+    the number of elements above ``valid_thresh`` (``'valid'``)."""
+    if normalization not in ("null", "batch", "valid"):
+        raise MXNetError(f"MakeLoss: normalization must be 'null', 'batch' or 'valid', got {normalization!r}")
+    return data.copy()
+
+
+# ---------------------------------------------------------------------------------------------- smooth_l1
+def _smooth_l1_vjp(n, g):
+    x = n.inputs[0]
+    s2 = float(n.attrs["scalar"]) ** 2
+    inner = F.abs(x) < 1.0 / s2
+    return g * (inner * (x * s2) + (1 - inner) * F.sign(x))
+
+
+@defop(vjp=_smooth_l1_vjp, fluent=True)
+def smooth_l1(data, *, scalar=1.0):
+    """Smooth L1 loss, element-wise: ``0.5 * (scalar * x) ** 2`` where ``|x| < 1 / scalar ** 2``, else
+    ``|x| - 0.5 / scalar ** 2``."""
+    s2 = data.dtype.type(float(scalar) ** 2)
+    ax = np.abs(data)
+    return np.where(ax < 1 / s2, 0.5 * s2 * np.square(data), ax - 0.5 / s2).astype(data.dtype, copy=False)
+
+
+# ---------------------------------------------------------------------------------------------- softmax_cross_entropy
+def _onehot_of(n, data, label):
+    lab = label._data.reshape(-1).astype(np.int64)
+    oh = np.zeros(data.shape, data.dtype)
+    oh[np.arange(data.shape[0]), lab] = 1
+    return _const(n, oh)
+
+
+def _sce_vjp(n, g):
+    data, label = n.inputs
+    return (F.softmax(data, axis=-1) - _onehot_of(n, data, label)) * g, None
+
+
+@defop(vjp=_sce_vjp)
+def softmax_cross_entropy(data, label):
+    """Computes the softmax cross-entropy loss summed over the batch: ``-sum(log(softmax(data))[i, label[i]])``
+    for 2-D ``data`` of shape ``(batch, classes)`` and ``label`` of shape ``(batch,)``; returns shape (1,)."""
+    if data.ndim != 2 or label.shape != (data.shape[0],):
+        raise MXNetError(f"softmax_cross_entropy: expected data (batch, classes) and label (batch,), got "
+                         f"data {data.shape} and label {label.shape}")
+    shifted = data - np.max(data, axis=1, keepdims=True)
+    logp = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+    lab = label.astype(np.int64)
+    if lab.min(initial=0) < 0 or lab.max(initial=0) >= data.shape[1]:
+        raise MXNetError(f"softmax_cross_entropy: label values must lie in [0, {data.shape[1]})")
+    return (-np.sum(logp[np.arange(data.shape[0]), lab])).reshape(1).astype(data.dtype, copy=False)
