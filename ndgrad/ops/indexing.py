@@ -128,14 +128,17 @@ def setitem(data: NDArray, key, value) -> None:
     raw = value._data if isinstance(value, NDArray) else np.asarray(value)
     if not data._data.flags.writeable:
         data._data = data._data.copy()
+    if _is_basic(key):
+        parts = key if isinstance(key, tuple) else (key,)
+        if not any(k is Ellipsis for k in parts):
+            key = (*parts, Ellipsis)  # an all-int key addresses a (1,)-like element, as in MXNet
     try:
-        target = data._data[key].shape
-        if raw.size == int(np.prod(target)) and raw.shape != target:
-            raw = raw.reshape(target)
         data._data[key] = raw
-    except (IndexError, ValueError) as err:
-        raise MXNetIndexError(f"__setitem__: {err} (index {key!r} into shape {data.shape}, "
-                              f"value shape {getattr(raw, 'shape', ())})") from None
+    except IndexError as err:
+        raise MXNetIndexError(f"__setitem__: {err} (index {key!r} into shape {data.shape})") from None
+    except ValueError as err:
+        raise MXNetValueError(f"__setitem__: cannot assign a value of shape {getattr(raw, 'shape', ())} to "
+                              f"x[{key!r}] of an array of shape {data.shape}: {err}") from None
 
 
 bind_public("_index_get", getitem)

@@ -39,7 +39,10 @@ SET_CASES = [  # key, value source
     ("[0, 1]", "nd.array([3])"), ("([0, 1], [1, 2])", "nd.array([1, 2, 3, 4])"),
     ("(slice(None), slice(None, None, 2))", "np.array([1, 2])"), ("slice(0, 1)", "nd.ones((3, 4))"),
     ("(1, slice(0, 2), slice(1, 3))", "nd.array([[10, 20], [30, 40]])"), ("nd.array([1])", "2"),
-    ("(0, [0, 2])", "nd.array([[1], [2]])"), ("(slice(None), 0, slice(None))", "[1, 2, 3, 4]"),
+    ("(0, [0, 2])", "nd.array([[1], [2]])"), ("1", "nd.arange(12)"), ("0", "nd.ones((1, 3, 4))"),
+    ("(slice(None), 0)", "nd.ones((2, 1, 4))"), ("0", "nd.ones((3, 1))"), ("(0, 0)", "nd.array([5], dtype='int32')"),
+    ("0", "np.float64(2.5)"), ("(0, 0, 0)", "nd.ones((1, 1))"), ("0", "nd.ones((2, 3, 4))"), ("[0, 1]", "nd.ones((2, 12))"),
+    ("(0, 5)", "1"), ("nd.array([[0, 1], [1, 0]])", "nd.zeros((2, 2, 3, 4))"), ("(slice(None), 0, slice(None))", "[1, 2, 3, 4]"),
 ]
 
 
