@@ -107,7 +107,7 @@ def nansum(data, *, axis=None, keepdims=False, exclude=False):
 @defop(vjp=lambda n, g: g * _not_nan(n.inputs[0]))
 def _nan_to_num(data, *, value=0.0):
     """``data`` with NaN replaced by ``value`` (used by nanprod's gradient)."""
-    return np.where(np.isnan(data), np.asarray(value, dtype=data.dtype), data)
+    return np.where(np.isnan(data), data.dtype.type(value), data)
 
 
 def _nanprod_vjp(n, g):
@@ -204,7 +204,7 @@ def _arg_reduce(name, npfn, data, axis, keepdims):
         raise MXNetError(f"{name}: cannot reduce an empty array of shape {data.shape}")
     if axis is None:
         res = npfn(data.reshape(-1))
-        res = np.asarray(res).reshape((1,) * data.ndim if keepdims else (1,))
+        res = res.reshape((1,) * data.ndim if keepdims else (1,))
         return res.astype(data.dtype)
     if not isinstance(axis, (int, np.integer)):
         raise MXNetError(f"{name}: axis must be an int or None, got {axis!r}")

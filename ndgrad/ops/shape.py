@@ -12,6 +12,7 @@ import itertools
 import numpy as np
 
 from ..autograd import Node
+from ..backend import to_device
 from ..base import MXNetError
 from ..ndarray.ndarray import NDArray
 from .reduce import reduce_axes
@@ -22,6 +23,11 @@ from .registry import fn as F
 def _axis(name: str, ndim: int, axis) -> int:
     """One axis, negative allowed, checked against ``ndim``."""
     return reduce_axes(name, ndim, int(axis))[0]
+
+
+def _like(ref, host: np.ndarray):
+    """``host`` (a small NumPy array) on the device of ``ref`` (a no-op for NumPy arrays)."""
+    return host if isinstance(ref, np.ndarray) else to_device(host, "gpu", ref.device.id)
 
 
 def _as_tuple(v) -> tuple:
@@ -110,9 +116,20 @@ def infer_reshape(src: tuple, target: tuple, reverse: bool = False) -> tuple:
 
 
 @defop(vjp=lambda n, g: F.reshape(g, shape=n.inputs[0].shape), aliases=("Reshape",))
-def reshape(data, *, shape=(), reverse=False):
-    """Reshapes the input array; ``shape`` may use MXNet's codes 0, -1, -2, -3, -4."""
+def reshape(data, *, shape=(), reverse=False, target_shape=(), keep_highest=False):
+    """Reshapes the input array; ``shape`` may use MXNet's codes 0, -1, -2, -3, -4.
+
+    ``target_shape`` (deprecated in MXNet, used only when ``shape`` is empty) marks the one inferred
+    dimension with 0; ``keep_highest`` then keeps the input's first dimension.
+    """
     shape = _as_tuple(shape)
+    if not shape and target_shape:
+        legacy = [int(d) for d in _as_tuple(target_shape)]
+        if keep_highest:
+            legacy[0] = data.shape[0]
+        if legacy.count(0) > 1:
+            raise MXNetError(f"reshape: target_shape {tuple(target_shape)} may infer one dimension (0) only")
+        shape = tuple(-1 if d == 0 else d for d in legacy)
     return data.reshape(infer_reshape(data.shape, shape, reverse))
 
 
@@ -444,7 +461,7 @@ def pad(data, *, mode, pad_width, constant_value=0.0):
     """
     pairs = _pad_pairs("pad", data.shape, mode, pad_width)
     if mode == "constant":
-        return np.pad(data, pairs, mode="constant", constant_values=np.asarray(constant_value, data.dtype))
+        return np.pad(data, pairs, mode="constant", constant_values=data.dtype.type(constant_value))
     return np.pad(data, pairs, mode=_PAD_MODES[mode])
 
 
@@ -460,7 +477,7 @@ def _backward_pad(grad, *, mode="constant", pad_width=(), in_shape=()):
         n = in_shape[ax]
         src = _pad_source(n, b, a, mode)
         # a (padded, n) 0/1 matrix mapping each output position to its source: the gradient is its transpose
-        onehot = (src[:, None] == np.arange(n)[None, :]).astype(res.dtype)
+        onehot = _like(res, (src[:, None] == np.arange(n)[None, :]).astype(res.dtype))
         res = np.moveaxis(np.tensordot(res, onehot, axes=([ax], [0])), -1, ax)
     return np.ascontiguousarray(res)
 
@@ -587,7 +604,7 @@ def diag(data, *, k=0, axis1=0, axis2=1):
     k = int(k)
     if data.ndim == 1:
         m = data.shape[0] + abs(k)
-        out = np.zeros((m, m), dtype=data.dtype)
+        out = np.zeros_like(data, shape=(m, m))
         r, c = _diag_index((m, m), k, 0, 1)
         out[r, c] = data
         return out
@@ -608,7 +625,7 @@ def _backward_diag(grad, *, shape=(), k=0, axis1=0, axis2=1):
     nd_ = len(shape)
     a1, a2 = axis1 % nd_, axis2 % nd_
     r, c = _diag_index(shape, int(k), a1, a2)
-    out = np.zeros(shape, dtype=grad.dtype)
+    out = np.zeros_like(grad, shape=shape)
     view = np.moveaxis(out, (a1, a2), (-2, -1))  # a view: writes land in out
     view[..., r, c] = grad
     return out
@@ -618,13 +635,13 @@ def _backward_diag(grad, *, shape=(), k=0, axis1=0, axis2=1):
 @defop(fluent=True)
 def shape_array(data):
     """Returns the shape of the input as a 1-D int64 array."""
-    return np.asarray(data.shape, dtype=np.int64)
+    return _like(data, np.asarray(data.shape, dtype=np.int64))
 
 
 @defop(fluent=True)
 def size_array(data):
     """Returns the number of elements of the input as an int64 array of shape (1,)."""
-    return np.asarray([data.size], dtype=np.int64)
+    return _like(data, np.asarray([data.size], dtype=np.int64))
 
 
 # ------------------------------------------------------------------- fixes and NDArray helper methods

@@ -41,7 +41,7 @@ def _scatter_along_axis(data, indices, *, axis=0, size=0):
     """Zeros of length ``size`` along ``axis`` with ``data`` added at ``indices`` (repeats accumulate)."""
     shape = list(data.shape)
     shape[axis] = size
-    out = np.zeros(shape, dtype=data.dtype)
+    out = np.zeros_like(data, shape=shape)
     where = list(np.indices(indices.shape, sparse=True))
     where[axis] = indices.astype(np.int64)
     np.add.at(out, tuple(where), data)
@@ -78,10 +78,10 @@ def topk(data, *, axis=-1, k=1, ret_typ="indices", is_ascend=False, dtype="float
     if k > n:
         raise MXNetError(f"topk: k={k} exceeds the {n} elements along axis {axis} of shape {data.shape}")
     order = _stable_order(arr, ax, bool(is_ascend))
-    idx = np.take(order, np.arange(k), axis=ax)
+    idx = order[(slice(None),) * ax + (slice(0, k),)]
     idt = np_dtype(dtype)
     if ret_typ == "mask":
-        mask = np.zeros(arr.shape, dtype=data.dtype)
+        mask = np.zeros_like(arr)
         np.put_along_axis(mask, idx, np.ones((), dtype=data.dtype), axis=ax)
         return mask.reshape(data.shape), idx
     if ret_typ == "indices":

@@ -136,3 +136,11 @@ def test_float32_stays_float32():
     for y in (nd.sum(x), nd.mean(x, axis=0), nd.norm(x), nd.prod(x), nd.cumsum(x), nd.moments(x, axes=(0,))[1],
               nd.sort(x), nd.topk(x, ret_typ="value"), nd.tile(x, reps=(2,)), x.flatten()):
         assert y.dtype == np.float32
+
+
+def test_reshape_deprecated_target_shape():
+    x = nd.zeros((2, 3, 4))
+    assert nd.reshape(x, target_shape=(6, 0)).shape == (6, 4)
+    assert nd.reshape(x, target_shape=(0, 4)).shape == (6, 4)
+    assert nd.reshape(x, target_shape=(9, 3, 4), keep_highest=True).shape == (2, 3, 4)
+    assert nd.reshape(x, shape=(6, -1), target_shape=(4, 0)).shape == (6, 4)

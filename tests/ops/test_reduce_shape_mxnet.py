@@ -32,6 +32,14 @@ def test_names_and_fluent_methods_match_mxnet(name):
     assert hasattr(nd.NDArray, name) == fluent, f"NDArray.{name} fluent method: MXNet has it = {fluent}"
 
 
+@pytest.mark.parametrize("name", sorted(META["params"]))
+def test_parameter_names_match_mxnet(name):
+    import inspect
+    ours = [p for p in inspect.signature(getattr(nd, name)).parameters if p not in ("out", "name")]
+    want = META["params"][name]
+    assert ours[:len(want)] == want  # concat/stack: MXNet shows (*data, **kwargs); ours adds dim/axis, num_args
+
+
 def _case_id(c):
     return f"{c['op']}-{c['dtype']}-{c['shape']}-{c['kwargs']}"
 
