@@ -93,15 +93,19 @@ def predict_mode() -> _Scope:
 
 
 class Variable:
-    """A leaf of the graph: an array whose gradient is kept in ``grad`` according to ``grad_req``."""
+    """A leaf of the graph: an array whose gradient is kept in ``grad`` according to ``grad_req``.
 
-    __slots__ = ("grad", "grad_req")
+    ``fresh`` is set when a backward pass writes ``grad`` (Gluon's Trainer clears it after each update, to
+    detect stale gradients as MXNet does).
+    """
+
+    __slots__ = ("fresh", "grad", "grad_req")
     nout = 1
 
     def __init__(self, grad: Any, grad_req: str):
         if grad_req not in ("write", "add", "null"):
             raise MXNetError(f"grad_req must be 'write', 'add' or 'null', got {grad_req!r}")
-        self.grad, self.grad_req = grad, grad_req
+        self.grad, self.grad_req, self.fresh = grad, grad_req, False
 
 
 _creation_order = itertools.count()
@@ -218,6 +222,7 @@ def _run(heads: Sequence, head_grads: Sequence | None, variables: Sequence | Non
 def _write_leaf(var: Variable, g: Any) -> None:
     if var.grad_req == "null" or var.grad is None:
         return
+    var.fresh = True
     if var.grad_req == "add":
         var.grad._data += g._data
     else:

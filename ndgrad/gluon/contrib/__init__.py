@@ -1,0 +1,2 @@
+"""Contributed Gluon blocks (``mxnet.gluon.contrib``)."""
+from . import nn as nn
