@@ -9,12 +9,11 @@ from .base import MXNetError
 from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus
 from . import initializer, lr_scheduler, metric, optimizer
 from . import initializer as init
-from . import gluon
+from . import gluon, name
 from . import kvstore
 from . import kvstore as kv
 
 __version__ = "0.1.0"
-__all__ = ["autograd", "base", "context", "gluon", "nd", "ndarray", "random", "MXNetError", "Context", "cpu",
-           "cpu_pinned", "current_context", "gpu", "num_gpus", "initializer", "init", "lr_scheduler", "metric",
-           "optimizer",
-           "kvstore", "kv"]
+__all__ = ["autograd", "base", "context", "gluon", "name", "nd", "ndarray", "random", "MXNetError", "Context",
+           "cpu", "cpu_pinned", "current_context", "gpu", "num_gpus", "initializer", "init", "lr_scheduler",
+           "metric", "optimizer", "kvstore", "kv"]

@@ -26,22 +26,54 @@ from ..base import MXNetError
 from ..ndarray import NDArray
 from .parameter import DeferredInitializationError, Parameter, ParameterDict, _GluonAssertionError, _brief
 
-__all__ = ["Block", "HybridBlock", "SymbolBlock", "HookHandle"]
+__all__ = ["Block", "HybridBlock", "SymbolBlock", "HookHandle", "NameManager", "Prefix"]
 
 
-class _NameCounter(threading.local):
-    """Per-thread counters for blocks made outside any name scope (MXNet's NameManager)."""
+class NameManager:
+    """Automatic names ``<hint><n>`` for blocks made outside any name scope (``mx.name.NameManager``).
+
+    ``with NameManager():`` starts fresh counters for the blocks created inside it.
+    """
+
+    _current = threading.local()
 
     def __init__(self) -> None:
-        self.counter: dict[str, int] = {}
+        self._counter: dict[str, int] = {}
+        self._old_manager: NameManager | None = None
 
-    def get(self, hint: str) -> str:
-        count = self.counter.get(hint, 0)
-        self.counter[hint] = count + 1
+    def get(self, name: str | None, hint: str) -> str:
+        """``name`` if given, else the next ``<hint><n>``."""
+        if name:
+            return name
+        count = self._counter.get(hint, 0)
+        self._counter[hint] = count + 1
         return f"{hint}{count}"
 
+    @staticmethod
+    def current() -> NameManager:
+        manager = getattr(NameManager._current, "value", None)
+        if manager is None:
+            manager = NameManager._current.value = NameManager()
+        return manager
 
-_names = _NameCounter()
+    def __enter__(self) -> NameManager:
+        self._old_manager = NameManager.current()
+        NameManager._current.value = self
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        NameManager._current.value = self._old_manager
+
+
+class Prefix(NameManager):
+    """A NameManager that puts ``prefix`` before every automatic name."""
+
+    def __init__(self, prefix: str):
+        super().__init__()
+        self._prefix = prefix
+
+    def get(self, name: str | None, hint: str) -> str:
+        return self._prefix + super().get(name, hint)
 
 
 class _BlockScope:
@@ -60,7 +92,7 @@ class _BlockScope:
         current = getattr(_BlockScope._current, "value", None)
         if current is None:
             if prefix is None:
-                prefix = _names.get(hint) + "_"
+                prefix = NameManager.current().get(None, hint) + "_"
             params = ParameterDict(prefix) if params is None else ParameterDict(params.prefix, params)
             return prefix, params
         if prefix is None:

@@ -154,8 +154,8 @@ SoftmaxCELoss = SoftmaxCrossEntropyLoss
 
 
 class KLDivLoss(Loss):
-    """Kullback-Leibler divergence ``label * (log(label) - pred)``; ``pred`` is log-probabilities unless
-    ``from_logits=False``, which applies ``log_softmax`` along ``axis`` first."""
+    """Kullback-Leibler divergence ``label * (log(label) - pred)``, summed over all but the batch axis;
+    ``pred`` is log-probabilities unless ``from_logits=False``, which applies ``log_softmax`` first."""
 
     def __init__(self, from_logits: bool = True, axis: int = -1, weight: float | None = None, batch_axis: int = 0,
                  **kwargs: Any):
@@ -167,7 +167,8 @@ class KLDivLoss(Loss):
         if not self._from_logits:
             pred = F.log_softmax(pred, axis=self._axis)
         loss = label * (F.log(label + 1e-12) - pred)
-        return self._mean(F, _apply_weighting(F, loss, self._weight, sample_weight))
+        loss = _apply_weighting(F, loss, self._weight, sample_weight)
+        return F.sum(loss, axis=self._batch_axis, exclude=True)  # a sum, not a mean, as MXNet 1.9.1
 
 
 class CTCLoss(Loss):

@@ -10,6 +10,7 @@ import re
 import warnings
 import weakref
 from collections import OrderedDict
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -46,8 +47,9 @@ def _shape_known(shape: tuple | None) -> bool:
 
 
 def _initializer():
-    from .. import initializer
-    return initializer
+    """``ndgrad.initializer``, imported on first use."""
+    from ..initializer import InitDesc, Initializer, Uniform, create
+    return SimpleNamespace(InitDesc=InitDesc, Initializer=Initializer, Uniform=Uniform, create=create)
 
 
 def _same_dtype(a: Any, b: Any) -> bool:

@@ -5,6 +5,7 @@ MXNet's 'device'/'local' kvstore does), so every copy receives the same update.
 """
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from ..base import MXNetError
@@ -14,8 +15,9 @@ __all__ = ["Trainer"]
 
 
 def _optimizer_module():
-    from .. import optimizer
-    return optimizer
+    """``ndgrad.optimizer``, imported on first use."""
+    from ..optimizer import Optimizer, create, get_updater
+    return SimpleNamespace(Optimizer=Optimizer, create=create, get_updater=get_updater)
 
 
 class Trainer:

@@ -47,8 +47,8 @@ class PReLU(HybridBlock):
     def __init__(self, alpha_initializer: Any = None, in_channels: int = 1, **kwargs: Any):
         super().__init__(**kwargs)
         if alpha_initializer is None:
-            from ... import initializer
-            alpha_initializer = initializer.Constant(0.25)
+            from ...initializer import Constant
+            alpha_initializer = Constant(0.25)
         with self.name_scope():
             self.alpha = self.params.get("alpha", shape=(in_channels,), init=alpha_initializer)
 

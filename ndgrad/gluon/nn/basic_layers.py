@@ -204,6 +204,8 @@ class BatchNorm(HybridBlock):
             p.shape = (channels,)
 
     def hybrid_forward(self, F: Any, x: Any, gamma: Any, beta: Any, running_mean: Any, running_var: Any) -> Any:
+        if self._kwargs["fix_gamma"]:
+            gamma._data[...] = 1  # MXNet's op resets a fixed gamma to ones in place
         return F.BatchNorm(x, gamma, beta, running_mean, running_var, **self._kwargs)
 
     def __repr__(self) -> str:
