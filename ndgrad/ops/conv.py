@@ -1,0 +1,472 @@
+"""Convolution family: Convolution, Deconvolution (1-D/2-D/3-D) and their backward ops.
+
+The forward is im2col + one GEMM: a strided window view of the padded input (no copy until the GEMM
+needs one) multiplied with the weight matrix, one ``matmul`` per layer over all groups. The input gradient
+is col2im: one GEMM, then a loop over the kernel's window offsets (``prod(kernel)`` strided slice adds,
+never over pixels). The three linear maps involved close under transposition, so every gradient rule is
+written with them and gradients of any order follow:
+
+- ``Convolution(x, w)``                      (x, w) -> y
+- ``_backward_Convolution_data(g, w)``       the adjoint in x: also ``Deconvolution``'s forward
+- ``_backward_Convolution_weight(x, g)``     the adjoint in w: correlation of x with g
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd import _state
+from ..backend import cupy
+from ..base import MXNetError
+from .registry import defop
+from .registry import fn as F
+
+_LAYOUTS = {1: "NCW", 2: "NCHW", 3: "NCDHW"}
+
+
+def xp_of(a):
+    """The array module holding ``a``."""
+    return np if isinstance(a, np.ndarray) else cupy()
+
+
+def as_strided(a, shape, strides):
+    xp = xp_of(a)
+    return xp.lib.stride_tricks.as_strided(a, shape=shape, strides=strides)
+
+
+def tuple_attr(name: str, key: str, value, ndim: int, default: int) -> tuple:
+    """An MXNet shape attribute (``kernel``, ``stride``...) as a tuple of ``ndim`` ints; () gives defaults."""
+    if value is None or value in ((), []):
+        return (default,) * ndim
+    if isinstance(value, (int, np.integer)):
+        value = (int(value),)
+    value = tuple(int(v) for v in value)
+    if len(value) != ndim:
+        raise MXNetError(f"{name}: {key}={value} must have {ndim} element(s) for a {ndim}-D kernel")
+    return value
+
+
+def check_layout(name: str, layout, ndim: int) -> None:
+    if layout is None or layout == _LAYOUTS.get(ndim):
+        return
+    if layout in ("NWC", "NHWC", "NDHWC"):
+        raise NotImplementedError(f"{name}: layout={layout!r} (channels last), not yet in ndgrad; "
+                                  f"use {_LAYOUTS.get(ndim)} and transpose")
+    raise MXNetError(f"{name}: layout {layout!r} does not match a {ndim}-D kernel (expected {_LAYOUTS.get(ndim)})")
+
+
+def windows(xpad, out_sp: tuple, kernel: tuple, stride: tuple, dilate: tuple):
+    """Read-only view (N, C, *out_sp, *kernel) of the padded input's sliding windows."""
+    s = xpad.strides
+    nd = len(kernel)
+    shape = xpad.shape[:2] + tuple(out_sp) + tuple(kernel)
+    strides = s[:2] + tuple(s[2 + i] * stride[i] for i in range(nd)) + tuple(s[2 + i] * dilate[i] for i in range(nd))
+    return as_strided(xpad, shape, strides)
+
+
+def pad_input(x, pad_lo: tuple, pad_hi: tuple, value=0):
+    """``x`` with its spatial axes padded by ``pad_lo``/``pad_hi`` (no copy when there is no padding)."""
+    if not any(pad_lo) and not any(pad_hi):
+        return x
+    xp = xp_of(x)
+    nd = len(pad_lo)
+    shape = x.shape[:2] + tuple(x.shape[2 + i] + pad_lo[i] + pad_hi[i] for i in range(nd))
+    out = xp.full(shape, value, dtype=x.dtype)
+    out[(slice(None), slice(None), *tuple(slice(pad_lo[i], pad_lo[i] + x.shape[2 + i]) for i in range(nd)))] = x
+    return out
+
+
+def window_offsets(kernel: tuple):
+    """Every kernel offset (k_0, ..., k_{nd-1}) in row-major order."""
+    return list(np.ndindex(*kernel))
+
+
+def offset_slices(k: tuple, out_sp: tuple, stride: tuple, dilate: tuple) -> tuple:
+    """Spatial slices of the padded input touched by kernel offset ``k`` across all output positions."""
+    return tuple(slice(k[i] * dilate[i], k[i] * dilate[i] + stride[i] * (out_sp[i] - 1) + 1, stride[i])
+                 for i in range(len(k)))
+
+
+def conv_out_size(size: int, k: int, s: int, d: int, p: int) -> int:
+    return (size + 2 * p - (d * (k - 1) + 1)) // s + 1
+
+
+class Geometry:
+    """Normalised convolution attributes for ``nd`` spatial dims."""
+
+    __slots__ = ("dilate", "kernel", "nd", "num_group", "pad", "stride")
+
+    def __init__(self, name: str, ndim: int, kernel, stride, dilate, pad, num_group):
+        if not kernel:
+            raise MXNetError(f"{name}: kernel must be given, e.g. kernel=(3, 3)")
+        nd = len(kernel) if not isinstance(kernel, (int, np.integer)) else 1
+        if nd not in (1, 2, 3):
+            raise MXNetError(f"{name}: only 1-D, 2-D and 3-D kernels are supported, got kernel={kernel}")
+        if ndim != nd + 2:
+            raise MXNetError(f"{name}: a {nd}-D kernel needs {nd + 2}-D input (N, C, spatial...), got {ndim}-D")
+        self.nd = nd
+        self.kernel = tuple_attr(name, "kernel", kernel, nd, 1)
+        self.stride = tuple_attr(name, "stride", stride, nd, 1)
+        self.dilate = tuple_attr(name, "dilate", dilate, nd, 1)
+        self.pad = tuple_attr(name, "pad", pad, nd, 0)
+        self.num_group = int(num_group)
+        if min(self.kernel) < 1 or min(self.stride) < 1 or min(self.dilate) < 1 or min(self.pad) < 0:
+            raise MXNetError(f"{name}: kernel, stride and dilate must be positive and pad non-negative "
+                             f"(kernel={self.kernel}, stride={self.stride}, dilate={self.dilate}, pad={self.pad})")
+
+    def attrs(self) -> dict:
+        return {"kernel": self.kernel, "stride": self.stride, "dilate": self.dilate, "pad": self.pad,
+                "num_group": self.num_group}
+
+    def out_shape(self, sp: tuple) -> tuple:
+        return tuple(conv_out_size(sp[i], self.kernel[i], self.stride[i], self.dilate[i], self.pad[i])
+                     for i in range(self.nd))
+
+
+# ------------------------------------------------------------------------------------------ kernels
+def _im2col(x, geo: Geometry, out_sp: tuple):
+    """Columns (G, C/G * prod(kernel), N * prod(out_sp)): one copy of the strided window view."""
+    n, c = x.shape[:2]
+    nd, g = geo.nd, geo.num_group
+    xpad = pad_input(x, geo.pad, geo.pad)
+    win = windows(xpad, out_sp, geo.kernel, geo.stride, geo.dilate)  # (N, C, *O, *K)
+    # (C, *K, N, *O): the innermost copy runs along the output positions
+    perm = (1, *range(2 + nd, 2 + 2 * nd), 0, *range(2, 2 + nd))
+    cols = win.transpose(perm).reshape(g, (c // g) * int(np.prod(geo.kernel)), n * int(np.prod(out_sp)))
+    return cols
+
+
+def conv_forward(x, w, geo: Geometry):
+    """y = conv(x, w), no bias: (N, C, *S) x (F, C/G, *K) -> (N, F, *O); also returns the columns."""
+    xp = xp_of(x)
+    n = x.shape[0]
+    f = w.shape[0]
+    g = geo.num_group
+    out_sp = geo.out_shape(x.shape[2:])
+    cols = _im2col(x, geo, out_sp)
+    wm = w.reshape(g, f // g, -1)
+    y = xp.matmul(wm, cols)  # (G, F/G, N*P)
+    y = y.reshape((f, n, *out_sp))
+    return xp.ascontiguousarray(y.swapaxes(0, 1)), cols
+
+
+def conv_data_grad(gy, w, geo: Geometry, data_shape: tuple):
+    """Adjoint of conv in x: col2im(w^T g), shaped ``data_shape``."""
+    xp = xp_of(gy)
+    nd, grp = geo.nd, geo.num_group
+    n, f = gy.shape[:2]
+    out_sp = gy.shape[2:]
+    c = data_shape[1]
+    gm = xp.ascontiguousarray(gy.swapaxes(0, 1)).reshape(grp, f // grp, -1)  # (G, F/G, N*P)
+    wm = w.reshape(grp, f // grp, -1)  # (G, F/G, C/G*K)
+    dcols = xp.matmul(wm.swapaxes(1, 2), gm)  # (G, C/G*K, N*P)
+    dcols = dcols.reshape((c, *geo.kernel, n, *tuple(out_sp)))
+    padded = tuple(data_shape[2 + i] + 2 * geo.pad[i] for i in range(nd))
+    # any rows past the last window (and past the padded input, for Deconvolution's adj) stay zero
+    need = tuple(max(padded[i], geo.dilate[i] * (geo.kernel[i] - 1) + geo.stride[i] * (out_sp[i] - 1) + 1)
+                 for i in range(nd))
+    dxpad = xp.zeros((c, n, *need), dtype=gy.dtype)
+    for k in window_offsets(geo.kernel):
+        dxpad[(slice(None), slice(None), *offset_slices(k, out_sp, geo.stride, geo.dilate))] += dcols[(slice(None), *k)]
+    crop = tuple(slice(geo.pad[i], geo.pad[i] + data_shape[2 + i]) for i in range(nd))
+    return xp.ascontiguousarray(dxpad[(slice(None), slice(None), *crop)].swapaxes(0, 1))
+
+
+def conv_weight_grad(x, gy, geo: Geometry, weight_shape: tuple, cols=None):
+    """Adjoint of conv in w: the correlation of x with g, shaped ``weight_shape`` (``cols``: x's columns
+    if the forward kept them)."""
+    xp = xp_of(x)
+    grp = geo.num_group
+    f = gy.shape[1]
+    out_sp = gy.shape[2:]
+    if cols is None or cols.size == 0:
+        cols = _im2col(x, geo, tuple(out_sp))  # (G, C/G*K, N*P)
+    gm = xp.ascontiguousarray(gy.swapaxes(0, 1)).reshape(grp, f // grp, -1)
+    dw = xp.matmul(gm, cols.swapaxes(1, 2))  # (G, F/G, C/G*K)
+    return dw.reshape(weight_shape)
+
+
+# ------------------------------------------------------------------------------------------ ops
+def _geo_of(attrs: dict, ndim: int, name: str) -> Geometry:
+    return Geometry(name, ndim, attrs["kernel"], attrs["stride"], attrs["dilate"], attrs["pad"],
+                    attrs["num_group"])
+
+
+def _bias_grad(g, nd: int):
+    return F.sum(g, axis=(0, *range(2, 2 + nd)))
+
+
+def _needs_grad(x) -> bool:
+    return x is not None and x._node is not None
+
+
+def _conv_vjp(n, g, _gcols=None):
+    x, w, b = ((*n.inputs, None))[:3]
+    geo = _geo_of(n.attrs, x.ndim, "Convolution")
+    a = geo.attrs()
+    # inputs outside the graph (the network's input data) get no gradient: skip their col2im
+    dx = F._backward_Convolution_data(g, w, data_shape=x.shape, **a) if _needs_grad(x) else None
+    dw = F._backward_Convolution_weight(x, g, n.output(1), weight_shape=w.shape, **a) if _needs_grad(w) else None
+    db = _bias_grad(g, geo.nd) if _needs_grad(b) else None
+    return (dx, dw, db)[:len(n.inputs)]
+
+
+def _check_bias(name: str, bias, no_bias: bool, num_filter: int) -> None:
+    if no_bias and bias is not None:
+        raise MXNetError(f"{name}: no_bias=True but a bias was given (expects 2 inputs, got 3)")
+    if not no_bias and bias is None:
+        raise MXNetError(f"{name}: no_bias=False but no bias was given (expects 3 inputs, got 2)")
+    if bias is not None and tuple(bias.shape) != (num_filter,):
+        raise MXNetError(f"{name}: bias has shape {tuple(bias.shape)}, expected ({num_filter},)")
+
+
+def _add_bias(y, bias, nd: int):
+    if bias is None:
+        return y
+    y += bias.reshape((1, -1) + (1,) * nd).astype(y.dtype, copy=False)
+    return y
+
+
+@defop(vjp=_conv_vjp, num_outputs=2, num_visible=lambda a: 1, save_outputs=True)
+def Convolution(data, weight, bias=None, *, kernel=(), stride=(), dilate=(), pad=(), num_filter=0, num_group=1,
+                workspace=1024, no_bias=False, cudnn_tune=None, cudnn_off=False, layout=None):
+    """Compute *N*-D convolution on *(N+2)*-D input.
+
+    ``data`` is (batch, channel, *spatial), ``weight`` is (num_filter, channel/num_group, *kernel) and
+    ``bias`` (num_filter,). Each spatial output size is
+    ``floor((x + 2 * pad - dilate * (kernel - 1) - 1) / stride) + 1``.
+    """
+    geo = Geometry("Convolution", data.ndim, kernel, stride, dilate, pad, num_group)
+    check_layout("Convolution", layout, geo.nd)
+    _check_bias("Convolution", bias, no_bias, num_filter)
+    c = data.shape[1]
+    if num_filter <= 0 or c % geo.num_group or num_filter % geo.num_group:
+        raise MXNetError(f"Convolution: num_filter={num_filter} and the {c} input channels must both be "
+                         f"positive multiples of num_group={geo.num_group}")
+    want = (num_filter, c // geo.num_group, *geo.kernel)
+    if tuple(weight.shape) != want:
+        raise MXNetError(f"Convolution: weight has shape {tuple(weight.shape)}, expected {want}")
+    out_sp = geo.out_shape(data.shape[2:])
+    if min(out_sp) <= 0:
+        raise MXNetError(f"Convolution: kernel {geo.kernel} (dilate {geo.dilate}) exceeds the padded input "
+                         f"{data.shape[2:]} + 2 * {geo.pad}")
+    y, cols = conv_forward(data, weight, geo)
+    # the columns are kept (hidden output) only while recording, for the weight gradient
+    if not _state.recording:
+        cols = cols[:0, :0, :0]
+    return _add_bias(y, bias, geo.nd), cols
+
+
+def _bwd_data_vjp(n, h):
+    g, w = n.inputs
+    a = n.attrs
+    geo = _geo_of(a, g.ndim, "_backward_Convolution_data")
+    ga = geo.attrs()
+    dg = F.Convolution(h, w, kernel=geo.kernel, stride=geo.stride, dilate=geo.dilate, pad=geo.pad,
+                       num_filter=w.shape[0], num_group=geo.num_group, no_bias=True)
+    dw = F._backward_Convolution_weight(h, g, weight_shape=w.shape, **ga)
+    return dg, dw
+
+
+@defop(vjp=_bwd_data_vjp)
+def _backward_Convolution_data(grad, weight, *, data_shape=(), kernel=(), stride=(), dilate=(), pad=(),
+                               num_group=1):
+    """Gradient of Convolution with respect to its data (col2im of ``weight^T grad``)."""
+    geo = Geometry("_backward_Convolution_data", grad.ndim, kernel, stride, dilate, pad, num_group)
+    return conv_data_grad(grad, weight, geo, tuple(data_shape))
+
+
+def _bwd_weight_vjp(n, h):
+    x, g = n.inputs[:2]
+    geo = _geo_of(n.attrs, x.ndim, "_backward_Convolution_weight")
+    dx = F._backward_Convolution_data(g, h, data_shape=x.shape, **geo.attrs())
+    dg = F.Convolution(x, h, kernel=geo.kernel, stride=geo.stride, dilate=geo.dilate, pad=geo.pad,
+                       num_filter=h.shape[0], num_group=geo.num_group, no_bias=True)
+    return dx, dg
+
+
+@defop(vjp=_bwd_weight_vjp)
+def _backward_Convolution_weight(data, grad, cols=None, *, weight_shape=(), kernel=(), stride=(), dilate=(),
+                                 pad=(), num_group=1):
+    """Gradient of Convolution with respect to its weight (correlation of ``data`` with ``grad``).
+
+    ``cols`` optionally passes ``data``'s im2col columns kept by the forward pass; it gets no gradient.
+    """
+    geo = Geometry("_backward_Convolution_weight", data.ndim, kernel, stride, dilate, pad, num_group)
+    return conv_weight_grad(data, grad, geo, tuple(weight_shape), cols)
+
+
+# ------------------------------------------------------------------------------------------ Deconvolution
+def deconv_geometry(name: str, in_shape: tuple, kernel, stride, dilate, pad, adj, target_shape,
+                    num_group) -> tuple[Geometry, tuple]:
+    """The Convolution geometry Deconvolution transposes, and its output's spatial shape."""
+    geo = Geometry(name, len(in_shape), kernel, stride, dilate, pad, num_group)
+    nd = geo.nd
+    adj = tuple_attr(name, "adj", adj, nd, 0)
+    target = tuple(int(t) for t in target_shape) if target_shape else ()
+    if target and not all(t == 0 for t in target):
+        if len(target) != nd:
+            raise MXNetError(f"{name}: target_shape={target} must have {nd} element(s)")
+        pads, adjs = [], []
+        for i in range(nd):
+            full = geo.stride[i] * (in_shape[2 + i] - 1) + geo.dilate[i] * (geo.kernel[i] - 1) + 1
+            if full < target[i]:
+                raise MXNetError(f"{name}: too big target shape: {target} exceeds the largest output "
+                                 f"size {full} in dimension {i}")
+            total = full - target[i]
+            adjs.append(total % 2)
+            pads.append((total + 1) // 2)
+        geo.pad, adj = tuple(pads), tuple(adjs)
+    for i in range(nd):
+        if adj[i] >= geo.stride[i] and adj[i] > 0 and not target:
+            raise MXNetError(f"{name}: adj {adj} must be smaller than stride {geo.stride}")
+    out_sp = tuple(geo.stride[i] * (in_shape[2 + i] - 1) + geo.dilate[i] * (geo.kernel[i] - 1) + 1
+                   - 2 * geo.pad[i] + adj[i] for i in range(nd))
+    if min(out_sp) <= 0:
+        raise MXNetError(f"{name}: output spatial shape {out_sp} is not positive")
+    return geo, out_sp
+
+
+def _deconv_vjp(n, g):
+    x, w, b = ((*n.inputs, None))[:3]
+    a = n.attrs
+    geo, _ = deconv_geometry("Deconvolution", x.shape, a["kernel"], a["stride"], a["dilate"], a["pad"], a["adj"],
+                             a["target_shape"], a["num_group"])
+    dx = F.Convolution(g, w, kernel=geo.kernel, stride=geo.stride, dilate=geo.dilate, pad=geo.pad,
+                       num_filter=w.shape[0], num_group=geo.num_group, no_bias=True) if _needs_grad(x) else None
+    dw = F._backward_Convolution_weight(g, x, weight_shape=w.shape, **geo.attrs()) if _needs_grad(w) else None
+    db = _bias_grad(g, geo.nd) if _needs_grad(b) else None
+    return dx, dw, db
+
+
+@defop(vjp=_deconv_vjp)
+def Deconvolution(data, weight, bias=None, *, kernel=(), stride=(), dilate=(), pad=(), adj=(), target_shape=(),
+                  num_filter=0, num_group=1, workspace=512, no_bias=True, cudnn_tune=None, cudnn_off=False,
+                  layout=None):
+    """Computes 1-D, 2-D or 3-D transposed convolution (deconvolution) of the input.
+
+    ``weight`` is (channel, num_filter/num_group, *kernel). Each spatial output size is
+    ``stride * (x - 1) + dilate * (kernel - 1) + 1 - 2 * pad + adj``; a ``target_shape`` sets ``pad`` and
+    ``adj`` to reach it.
+    """
+    geo, out_sp = deconv_geometry("Deconvolution", data.shape, kernel, stride, dilate, pad, adj, target_shape,
+                                  num_group)
+    check_layout("Deconvolution", layout, geo.nd)
+    _check_bias("Deconvolution", bias, no_bias, num_filter)
+    c = data.shape[1]
+    if num_filter <= 0 or c % geo.num_group or num_filter % geo.num_group:
+        raise MXNetError(f"Deconvolution: num_filter={num_filter} and the {c} input channels must both be "
+                         f"positive multiples of num_group={geo.num_group}")
+    want = (c, num_filter // geo.num_group, *geo.kernel)
+    if tuple(weight.shape) != want:
+        raise MXNetError(f"Deconvolution: weight has shape {tuple(weight.shape)}, expected {want}")
+    y = conv_data_grad(data, weight, geo, (data.shape[0], num_filter, *out_sp))
+    return _add_bias(y, bias, geo.nd)
+
+
+# ------------------------------------------------------------------------------------------ UpSampling
+def _bilinear_geometry(scale: int, channels: int) -> Geometry:
+    """Bilinear UpSampling is a depthwise Deconvolution with this kernel, stride and padding."""
+    k = 2 * scale - scale % 2
+    p = -(-(scale - 1) // 2)
+    return Geometry("UpSampling", 4, (k, k), (scale, scale), (1, 1), (p, p), channels)
+
+
+def _nearest_scales(name: str, shapes: list, scale: int) -> list:
+    """Per input, the integer factor that brings it to the first input's size times ``scale``."""
+    oh, ow = shapes[0][2] * scale, shapes[0][3] * scale
+    out = []
+    for s in shapes:
+        if len(s) != 4:
+            raise MXNetError(f"{name}: input should be 4-D (batch, channel, y, x), got shape {s}")
+        if oh % s[2] or ow % s[3] or oh // s[2] != ow // s[3]:
+            raise MXNetError(f"{name}: input of shape {s} does not divide the output size ({oh}, {ow}) "
+                             "by one integer factor")
+        out.append(oh // s[2])
+    return out
+
+
+def _upsample_nearest(x, s: int):
+    xp = xp_of(x)
+    if s == 1:
+        return x
+    n, c, h, w = x.shape
+    big = xp.broadcast_to(x[:, :, :, None, :, None], (n, c, h, s, w, s))
+    return big.reshape(n, c, h * s, w * s)
+
+
+def _upsampling_vjp(n, g):
+    a = n.attrs
+    xs = n.inputs
+    if a["sample_type"] == "bilinear":
+        x, w = xs
+        geo = _bilinear_geometry(int(a["scale"]), x.shape[1])
+        dx = F.Convolution(g, w, kernel=geo.kernel, stride=geo.stride, pad=geo.pad, num_filter=x.shape[1],
+                           num_group=geo.num_group, no_bias=True) if _needs_grad(x) else None
+        dw = F._backward_Convolution_weight(g, x, weight_shape=w.shape, **geo.attrs()) if _needs_grad(w) else None
+        return dx, dw
+    scales = _nearest_scales("UpSampling", [x.shape for x in xs], int(a["scale"]))
+    out, c0 = [], 0
+    for x, s in zip(xs, scales, strict=True):
+        c1 = c0 + x.shape[1]
+        gi = g if a["multi_input_mode"] == "sum" or len(xs) == 1 else \
+            F._getitem(g, key=(slice(None), slice(c0, c1)))
+        out.append(F._backward_UpSampling_nearest(gi, scale=s) if _needs_grad(x) else None)
+        c0 = c1
+    return tuple(out)
+
+
+@defop(vjp=_upsampling_vjp)
+def UpSampling(*data, scale=1, num_filter=0, sample_type=None, multi_input_mode="concat", num_args=1,
+               workspace=512):
+    """Upsamples the given input data (4-D, batch x channel x y x x) by an integer ``scale``.
+
+    ``sample_type='nearest'`` repeats each pixel; several inputs are each brought to the first one's size
+    times ``scale`` and concatenated along channels (or summed, ``multi_input_mode='sum'``).
+    ``sample_type='bilinear'`` takes ``(data, weight)`` and is a depthwise Deconvolution with kernel
+    ``2 * scale - scale % 2``, stride ``scale`` and padding ``ceil((scale - 1) / 2)``.
+    """
+    scale = int(scale)
+    if sample_type not in ("nearest", "bilinear"):
+        raise MXNetError(f"UpSampling: sample_type must be 'nearest' or 'bilinear', got {sample_type!r}")
+    if scale < 1:
+        raise MXNetError(f"UpSampling: scale must be a positive integer, got {scale}")
+    if sample_type == "bilinear":
+        if len(data) != 2:
+            raise MXNetError(f"UpSampling: sample_type='bilinear' takes (data, weight), got {len(data)} inputs")
+        x, w = data
+        if x.ndim != 4:
+            raise MXNetError(f"UpSampling: input should be 4-D (batch, channel, y, x), got shape {x.shape}")
+        geo = _bilinear_geometry(scale, x.shape[1])
+        want = (x.shape[1], 1, *geo.kernel)
+        if tuple(w.shape) != want:
+            raise MXNetError(f"UpSampling: bilinear weight has shape {tuple(w.shape)}, expected {want}")
+        n, c, h, wd = x.shape
+        return conv_data_grad(x, w, geo, (n, c, h * scale, wd * scale))
+    if multi_input_mode not in ("concat", "sum"):
+        raise MXNetError(f"UpSampling: multi_input_mode must be 'concat' or 'sum', got {multi_input_mode!r}")
+    if not data:
+        raise MXNetError("UpSampling: needs at least one input")
+    scales = _nearest_scales("UpSampling", [x.shape for x in data], scale)
+    ups = [_upsample_nearest(x, s) for x, s in zip(data, scales, strict=True)]
+    xp = xp_of(data[0])
+    if len(ups) == 1:
+        return xp.ascontiguousarray(ups[0])
+    if multi_input_mode == "sum":
+        out = ups[0].copy()
+        for u in ups[1:]:
+            if u.shape != out.shape:
+                raise MXNetError(f"UpSampling: multi_input_mode='sum' needs equal channels, got shapes "
+                                 f"{[x.shape for x in data]}")
+            out += u
+        return out
+    return xp.concatenate(ups, axis=1)
+
+
+@defop(vjp=lambda n, h: F.UpSampling(h, scale=n.attrs["scale"], sample_type="nearest"))
+def _backward_UpSampling_nearest(grad, *, scale=1):
+    """Gradient of nearest UpSampling: each ``scale`` x ``scale`` block summed."""
+    n, c, h, w = grad.shape
+    s = int(scale)
+    if h % s or w % s:
+        raise MXNetError(f"_backward_UpSampling_nearest: shape {grad.shape} is not divisible by scale {s}")
+    return grad.reshape(n, c, h // s, s, w // s, s).sum(axis=(3, 5))
