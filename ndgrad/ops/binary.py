@@ -140,14 +140,12 @@ def _binary_op(name, aliases, forward, vjp, save_outputs, same_shape):
         def op(lhs, rhs):
             _check_shapes(name, (lhs, rhs))
             _check_dtypes(name, (lhs, rhs))
-            with np.errstate(all="ignore"):  # inf/NaN results without warnings, as MXNet
-                return forward(lhs, rhs)
+            return forward(lhs, rhs)
         what = "of two arrays of the same shape"
     else:
         def op(lhs, rhs):
             _check_dtypes(name, (lhs, rhs))
-            with np.errstate(all="ignore"):
-                return forward(lhs, rhs)
+            return forward(lhs, rhs)
         what = "with broadcasting"
     base = name.removeprefix("broadcast_").removeprefix("elemwise_").lstrip("_")
     op.__name__ = name
@@ -224,8 +222,7 @@ def _scalar_op(name, alias, forward, vjp):
     def op(data, *, scalar=1.0, is_int=True):
         if not is_int and _is_int(data):  # NumPy-style promotion: integer data with a float scalar -> float64
             data = data.astype(np.float64)
-        with np.errstate(all="ignore"):
-            return forward(data, _scalar(data, scalar))
+        return forward(data, _scalar(data, scalar))
     op.__name__ = name
     op.__doc__ = f"Applies ``{name[1:-7]}`` between an array and a scalar, element-wise."
     defop(name, vjp=vjp, aliases=(alias,), save_outputs=name in _SAVES_OUTPUT)(op)

@@ -33,15 +33,19 @@ def _zero(n, g):
     return F.zeros_like(g)
 
 
-def _float_math(f, wide=False):
+def _float_math(f, wide=False, quiet=False):
     """``f`` on floats as is; integers are computed in float64, rounded to float32 (as C's float functions) and
     cast back, as MXNet's integer kernels. ``wide`` skips the float32 rounding (the special functions, whose
-    float32 results in MXNet stay below 1 where a rounded erf would reach it)."""
+    float32 results in MXNet stay below 1 where a rounded erf would reach it). Functions that can overflow or
+    leave their domain run without NumPy's warnings, as MXNet; ``quiet`` ones (tanh, sin...) skip that cost."""
     def run(x):
-        with np.errstate(all="ignore"):
-            if x.dtype.kind in "iub":
+        if x.dtype.kind in "iub":
+            with np.errstate(all="ignore"):
                 res = f(x.astype(np.float64))
                 return (res if wide else res.astype(np.float32)).astype(x.dtype)
+        if quiet:
+            return f(x)
+        with np.errstate(all="ignore"):
             return f(x)
     return run
 
@@ -203,8 +207,7 @@ def _sigmoid(x):
 # ------------------------------------------------------------------------------------------ the table
 def _unary(name, forward, vjp, doc, *, save_outputs=False, fluent=True, aliases=()):
     def op(data):
-        with np.errstate(all="ignore"):  # inf/NaN results without warnings, as MXNet
-            return forward(data)
+        return forward(data)
     op.__name__, op.__doc__ = name, doc
     defop(name, vjp=vjp, save_outputs=save_outputs, aliases=aliases, fluent=fluent)(op)
 
@@ -212,6 +215,11 @@ def _unary(name, forward, vjp, doc, *, save_outputs=False, fluent=True, aliases=
 _Y = {"save_outputs": True}     # the gradient rule reuses the output
 _NF = {"fluent": False}         # no NDArray method in MXNet 1.9.1
 _fm = _float_math
+
+
+def _fq(f):
+    return _float_math(f, quiet=True)
+
 
 # name, forward, gradient rule (g: output gradient), docstring, options
 _TABLE = [
@@ -236,29 +244,29 @@ _TABLE = [
     ("log10", _fm(np.log10), lambda n, g: g / (_x(n) * _LN10), "Returns element-wise base-10 logarithm.", {}),
     ("log2", _fm(np.log2), lambda n, g: g / (_x(n) * _LN2), "Returns element-wise base-2 logarithm.", {}),
     ("log1p", _fm(np.log1p), lambda n, g: g / (_x(n) + 1.0), "Returns element-wise ``log(1 + x)``.", {}),
-    ("sin", _fm(np.sin), lambda n, g: g * F.cos(_x(n)), "Computes the element-wise sine of the input array.", {}),
-    ("cos", _fm(np.cos), lambda n, g: -(g * F.sin(_x(n))), "Computes the element-wise cosine of the input array.",
+    ("sin", _fq(np.sin), lambda n, g: g * F.cos(_x(n)), "Computes the element-wise sine of the input array.", {}),
+    ("cos", _fq(np.cos), lambda n, g: -(g * F.sin(_x(n))), "Computes the element-wise cosine of the input array.",
      {}),
     ("tan", _fm(np.tan), lambda n, g: g * (F.square(_y(n)) + 1.0), "Computes the element-wise tangent.", _Y),
     ("arcsin", _fm(np.arcsin), lambda n, g: g * F.rsqrt(1.0 - F.square(_x(n))),
      "Returns element-wise inverse sine of the input array.", {}),
     ("arccos", _fm(np.arccos), lambda n, g: -(g * F.rsqrt(1.0 - F.square(_x(n)))),
      "Returns element-wise inverse cosine of the input array.", {}),
-    ("arctan", _fm(np.arctan), lambda n, g: g / (F.square(_x(n)) + 1.0),
+    ("arctan", _fq(np.arctan), lambda n, g: g / (F.square(_x(n)) + 1.0),
      "Returns element-wise inverse tangent of the input array.", {}),
     ("sinh", _fm(np.sinh), lambda n, g: g * F.cosh(_x(n)), "Returns the hyperbolic sine, element-wise.", {}),
     ("cosh", _fm(np.cosh), lambda n, g: g * F.sinh(_x(n)), "Returns the hyperbolic cosine, element-wise.", {}),
-    ("tanh", _fm(np.tanh), lambda n, g: g * (1.0 - F.square(_y(n))),
+    ("tanh", _fq(np.tanh), lambda n, g: g * (1.0 - F.square(_y(n))),
      "Returns the hyperbolic tangent of the input array, computed element-wise.", _Y),
-    ("arcsinh", _fm(np.arcsinh), lambda n, g: g * F.rsqrt(F.square(_x(n)) + 1.0),
+    ("arcsinh", _fq(np.arcsinh), lambda n, g: g * F.rsqrt(F.square(_x(n)) + 1.0),
      "Returns the element-wise inverse hyperbolic sine.", {}),
     ("arccosh", _fm(np.arccosh), lambda n, g: g * F.rsqrt(F.square(_x(n)) - 1.0),
      "Returns the element-wise inverse hyperbolic cosine.", {}),
     ("arctanh", _fm(np.arctanh), lambda n, g: g / (1.0 - F.square(_x(n))),
      "Returns the element-wise inverse hyperbolic tangent.", {}),
-    ("degrees", _fm(lambda x: x * (180 / math.pi)), lambda n, g: g * (180 / math.pi),
+    ("degrees", _fq(lambda x: x * (180 / math.pi)), lambda n, g: g * (180 / math.pi),
      "Converts each element from radians to degrees.", {}),
-    ("radians", _fm(lambda x: x * (math.pi / 180)), lambda n, g: g * (math.pi / 180),
+    ("radians", _fq(lambda x: x * (math.pi / 180)), lambda n, g: g * (math.pi / 180),
      "Converts each element from degrees to radians.", {}),
     ("erf", _fm(_via_float64(_erf64), wide=True), lambda n, g: g * F.exp(-F.square(_x(n))) * _TWO_OVER_SQRT_PI,
      "Returns element-wise Gauss error function of the input.", _NF),
@@ -284,7 +292,7 @@ _TABLE = [
      "Computes rectified linear activation: max(x, 0).", {}),
     ("sigmoid", _fm(_sigmoid), lambda n, g: g * (_y(n) * (1.0 - _y(n))),
      "Computes sigmoid of x element-wise: y = 1 / (1 + exp(-x)).", _Y),
-    ("softsign", _fm(lambda x: x / (1 + np.abs(x))), lambda n, g: g / F.square(F.abs(_x(n)) + 1.0),
+    ("softsign", _fq(lambda x: x / (1 + np.abs(x))), lambda n, g: g / F.square(F.abs(_x(n)) + 1.0),
      "Computes softsign of x element-wise: y = x / (1 + abs(x)).", _NF),
 ]
 

@@ -77,7 +77,8 @@ def test_matches_mxnet_golden(key):
     assert not problems, f"{len(problems)} of {len(_GROUPS[key])} cases differ:\n" + "\n".join(problems[:10])
 
 
-@pytest.mark.parametrize("case", _GROUPS and [c for c in GOLDEN if c["kind"] == "gradient"], ids=lambda c: c["fn"])
+@pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")  # 0 * -inf in the power gradient at 0
+@pytest.mark.parametrize("case", [c for c in GOLDEN if c["kind"] == "gradient"], ids=lambda c: c["fn"])
 def test_gradients_at_ties_and_kinks_match_mxnet(case):
     f = {
         "broadcast_maximum": nd.broadcast_maximum, "broadcast_minimum": nd.broadcast_minimum,
