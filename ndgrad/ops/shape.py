@@ -440,16 +440,21 @@ def _pad_pairs(name, shape, mode, pad_width):
     return pairs
 
 
-def _pad_source(n: int, before: int, after: int, mode: str) -> np.ndarray:
-    """For each position of a padded axis, the input position it copies (-1: the constant)."""
-    i = np.arange(-before, n + after)
+def _unpad_axis(g, ax: int, n: int, before: int, after: int, mode: str):
+    """Sum the gradient of one padded axis back onto the ``n`` input positions it was copied from."""
+    g = np.moveaxis(g, ax, -1)
+    res = g[..., before:before + n].copy()
     if mode == "edge":
-        return np.clip(i, 0, n - 1)
-    if mode == "reflect":
-        period = 2 * (n - 1) if n > 1 else 1
-        i = np.abs(i) % period
-        return np.where(i >= n, period - i, i)
-    return np.where((i >= 0) & (i < n), i, -1)
+        if before:
+            res[..., 0] += g[..., :before].sum(-1)
+        if after:
+            res[..., -1] += g[..., before + n:].sum(-1)
+    elif mode == "reflect":  # position -k copies k, position n-1+k copies n-1-k
+        if before:
+            res[..., 1:before + 1] += g[..., before - 1::-1]
+        if after:
+            res[..., n - 1 - after:n - 1] += g[..., before + n:][..., ::-1]
+    return np.moveaxis(res, -1, ax)
 
 
 @defop(vjp=lambda n, g: F._backward_pad(g, mode=n.attrs["mode"], pad_width=n.attrs["pad_width"],
@@ -472,13 +477,8 @@ def _backward_pad(grad, *, mode="constant", pad_width=(), in_shape=()):
     res = grad
     for ax in range(2, len(in_shape)):
         b, a = pairs[ax]
-        if not b and not a:
-            continue
-        n = in_shape[ax]
-        src = _pad_source(n, b, a, mode)
-        # a (padded, n) 0/1 matrix mapping each output position to its source: the gradient is its transpose
-        onehot = _like(res, (src[:, None] == np.arange(n)[None, :]).astype(res.dtype))
-        res = np.moveaxis(np.tensordot(res, onehot, axes=([ax], [0])), -1, ax)
+        if b or a:
+            res = _unpad_axis(res, ax, in_shape[ax], b, a, mode)
     return np.ascontiguousarray(res)
 
 
