@@ -189,3 +189,59 @@ def test_gluon_style_calls():
     assert nd.LeakyReLU(x, gamma=nd.ones(3), act_type="prelu", name="fwd").shape == x.shape
     assert nd.LayerNorm(x, gamma=nd.ones(4), beta=nd.zeros(4), axis=-1, eps=1e-5).shape == x.shape
     assert x.softmax(axis=1).shape == x.shape
+
+
+# ------------------------------------------------------------------------------------------ RNN
+def _rnn_args(mode, layers, bidirectional, steps=4, batch=2, inputs=3, hidden=2, dtype="float64"):
+    from ndgrad.ops.rnn import rnn_param_size
+    rng = np.random.default_rng(5)
+    dirs = 2 if bidirectional else 1
+    size = rnn_param_size(mode, layers, bidirectional, inputs, hidden)
+    arrays = [rng.uniform(-1, 1, (steps, batch, inputs)), rng.uniform(-0.6, 0.6, size),
+              rng.uniform(-1, 1, (layers * dirs, batch, hidden))]
+    if mode == "lstm":
+        arrays.append(rng.uniform(-1, 1, (layers * dirs, batch, hidden)))
+    return [a.astype(dtype) for a in arrays]
+
+
+@pytest.mark.parametrize("mode,layers,bidirectional", [("lstm", 2, True), ("gru", 1, True), ("rnn_tanh", 2, False)])
+def test_rnn_gradient_matches_numeric(mode, layers, bidirectional):
+    def f(*xs):
+        return nd.RNN(*xs, state_size=2, num_layers=layers, bidirectional=bidirectional, mode=mode,
+                      state_outputs=True)
+    args = _rnn_args(mode, layers, bidirectional)
+    check_gradient(f, args, rtol=1e-4, atol=1e-6, full_jacobian_max=0)
+
+
+def test_rnn_second_order_through_the_unrolled_steps():
+    args = _rnn_args("gru", 1, False, steps=3)
+
+    def f(x, params, state):
+        for a in (x, params):
+            if a._node is None:
+                a.attach_grad()
+        with autograd.record():
+            y = nd.RNN(x, params, state, state_size=2, num_layers=1, mode="gru")
+            loss = (y * y).sum()
+        return autograd.grad(loss, [x, params], create_graph=True)
+
+    check_gradient(f, args, wrt=(0,), rtol=1e-4, atol=1e-6, full_jacobian_max=0)
+
+
+def test_rnn_lstm_state_clip_bounds_the_cell_state():
+    x, params, h0, c0 = (nd.array(a) for a in _rnn_args("lstm", 1, False, dtype="float32"))
+    params = params * 5
+    _, _, c = nd.RNN(x, params, h0, c0, state_size=2, num_layers=1, mode="lstm", state_outputs=True,
+                     lstm_state_clip_min=-0.2, lstm_state_clip_max=0.3)
+    assert c.asnumpy().min() >= -0.2 - 1e-7 and c.asnumpy().max() <= 0.3 + 1e-7
+
+
+def test_rnn_shapes_and_errors():
+    x, params, h0 = (nd.array(a) for a in _rnn_args("rnn_relu", 2, True, dtype="float32"))
+    out = nd.RNN(x, params, h0, state_size=2, num_layers=2, bidirectional=True, mode="rnn_relu")
+    assert out.shape == (4, 2, 4) and out.dtype == np.float32
+    with pytest.raises(MXNetError, match="parameters"):
+        nd.RNN(x, params[:5], h0, state_size=2, num_layers=2, bidirectional=True, mode="rnn_relu")
+    with pytest.raises(NotImplementedError):
+        nd.RNN(x, params, h0, state_size=2, num_layers=2, bidirectional=True, mode="rnn_relu",
+               use_sequence_length=True)

@@ -67,6 +67,31 @@ def _bn_inputs(shape, axis=1):
     return gen
 
 
+def _rnn_inputs(mode, layers, bidirectional, steps=3, batch=2, inputs=4, hidden=3):
+    gates = {"rnn_relu": 1, "rnn_tanh": 1, "lstm": 4, "gru": 3}[mode]
+    dirs = 2 if bidirectional else 1
+    size = sum(dirs * (gates * hidden * (inputs if layer == 0 else dirs * hidden) + gates * hidden * hidden
+                       + 2 * gates * hidden) for layer in range(layers))
+
+    def gen(rng):
+        arrays = [rng.uniform(-1, 1, (steps, batch, inputs)), rng.uniform(-0.6, 0.6, size),
+                  rng.uniform(-1, 1, (layers * dirs, batch, hidden))]
+        if mode == "lstm":
+            arrays.append(rng.uniform(-1, 1, (layers * dirs, batch, hidden)))
+        return [a.astype("float32") for a in arrays]
+    return gen
+
+
+def _rnn_case(mode, layers, bidirectional, **kw):
+    nin = 4 if mode == "lstm" else 3
+
+    def call(nd, *a):
+        return nd.RNN(*a, state_size=3, num_layers=layers, bidirectional=bidirectional, mode=mode,
+                      state_outputs=True, **kw)
+    name = f"rnn_{mode}_{layers}l_{'bi' if bidirectional else 'uni'}" + "".join(f"_{k}" for k in kw)
+    return Case(name, None, call, gen=_rnn_inputs(mode, layers, bidirectional), wrt=tuple(range(nin)))
+
+
 def _ignore_labels(rng):
     data = rng.uniform(-2, 2, (6, 4)).astype("float32")
     return [data, np.array([0, 3, -1, 2, -1, 1], dtype="float32")]
@@ -137,6 +162,14 @@ CASES = [
       for m in ("instance", "channel", "spatial")],
     Case("lrn", [(2, 5, 3, 2)], lambda nd, x: nd.LRN(x, nsize=3, alpha=0.5)),
     Case("lrn_default", [(2, 6, 2, 1)], lambda nd, x: nd.LRN(x, nsize=5, alpha=0.2, beta=0.5, knorm=1.0)),
+    # fused RNN
+    _rnn_case("rnn_tanh", 1, False),
+    _rnn_case("rnn_relu", 2, True),
+    _rnn_case("lstm", 2, False),
+    _rnn_case("lstm", 1, True),
+    # no lstm_state_clip_* case: MXNet's CPU kernel ignores them (only cuDNN clips); ndgrad clips as documented
+    _rnn_case("gru", 2, True),
+    _rnn_case("gru", 1, False),
     # output and loss ops
     Case("softmax_output", None, lambda nd, x, y: nd.SoftmaxOutput(x, y), gen=_labels(4, 5), wrt=(0, 1)),
     Case("softmax_output_scale_batch", None,
