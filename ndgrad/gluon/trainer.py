@@ -50,8 +50,6 @@ class Trainer:
         for i, param in enumerate(params):
             if not isinstance(param, Parameter):
                 raise ValueError(f"First argument must be a list or dict of Parameters, got list of {type(param)}.")
-            if param.name in self._param2idx:
-                raise MXNetError(f"Trainer: Parameter '{param.name}' appears twice in the list of parameters")
             self._param2idx[param.name] = i
             self._params.append(param)
             param._set_trainer(self)

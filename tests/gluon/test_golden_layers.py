@@ -17,14 +17,6 @@ META, ARRAYS = golden("layers")
 OPS = {"conv": "Convolution", "transpose": "Deconvolution", "pool": "Pooling", "reflectionpad": "pad"}
 
 
-def _groupnorm_per_channel() -> bool:
-    try:
-        nd.GroupNorm(nd.ones((1, 4, 2)), nd.ones((2,)), nd.zeros((2,)), num_groups=2)
-    except mx.MXNetError:
-        return True
-    return False
-
-
 def build(expr: str):
     block = eval(expr)
     if isinstance(block, cnn.HybridConcurrent):
@@ -38,8 +30,6 @@ def test_layer_matches_mxnet(case):
     need(*[op for key, op in OPS.items() if key in case])
     if case == "prelu":
         pytest.importorskip("ndgrad.initializer")  # PReLU's default alpha initializer
-    if case == "groupnorm" and _groupnorm_per_channel():
-        pytest.xfail("ndgrad's GroupNorm op takes per-channel gamma/beta; MXNet 1.9.1's takes one per group")
     meta = META[case]
     with mx.name.NameManager():
         block = build(meta["expr"])
