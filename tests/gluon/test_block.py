@@ -228,12 +228,13 @@ def test_loads_mxnet_lenet_and_reproduces_output(tmp_path):
     net.load_parameters(str(SHARED / "lenet.params"))
     io = np.load(SHARED / "lenet.input_output.npz")
     np.testing.assert_allclose(net(nd.array(io["x"])).asnumpy(), io["y"], rtol=1e-4, atol=1e-5)
-    full = nn.HybridSequential(prefix="hybridsequential0_")
-    with full.name_scope():
-        full.add(nn.Conv2D(6, 5, activation="relu"), nn.MaxPool2D(2), nn.Conv2D(16, 5, activation="relu"),
-                 nn.MaxPool2D(2), nn.Dense(120, activation="relu"), nn.Dense(84, activation="relu"),
-                 nn.BatchNorm(), nn.Dense(10))
-    full.load_parameters(str(SHARED / "lenet_fullnames.params"))  # legacy full names
+    with mx.name.NameManager():
+        full = nn.HybridSequential()
+        with full.name_scope():
+            full.add(nn.Conv2D(6, 5, activation="relu"), nn.MaxPool2D(2), nn.Conv2D(16, 5, activation="relu"),
+                     nn.MaxPool2D(2), nn.Dense(120, activation="relu"), nn.Dense(84, activation="relu"),
+                     nn.BatchNorm(), nn.Dense(10))
+    full.collect_params().load(str(SHARED / "lenet_fullnames.params"))  # full prefixed names
     np.testing.assert_allclose(full(nd.array(io["x"])).asnumpy(), io["y"], rtol=1e-4, atol=1e-5)
     out = tmp_path / "again.params"
     net.save_parameters(str(out))
