@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..base import MXNetError, np_dtype
-from .registry import defop
+from .registry import bind_public, defop
 from .registry import fn as F
 
 
@@ -58,3 +58,23 @@ def ones_like(data):
 def stop_gradient(data):
     """Stops gradient computation: the output equals the input, and no gradient flows back through it."""
     return data
+
+
+def amp_multicast(*data, num_outputs=None, cast_narrow=False, out=None, name=None):
+    """Cast function used by AMP: casts its floating-point inputs to their widest float type (narrowest with
+    ``cast_narrow``); other inputs are left as they are. Returns one array per input."""
+    if num_outputs is None:
+        raise MXNetError("amp_multicast: Required parameter num_outputs of int is not presented")
+    if int(num_outputs) != len(data) or not data:
+        raise MXNetError(f"amp_multicast: num_outputs={num_outputs} but {len(data)} arrays were given")
+    floats = [np.dtype(x.dtype) for x in data if np.dtype(x.dtype).kind == "f"]
+    target = (min if cast_narrow else max)(floats, key=lambda d: d.itemsize) if floats else None
+    res = [F.amp_cast(x, dtype=target) if np.dtype(x.dtype).kind == "f" and np.dtype(x.dtype) != target else x
+           for x in data]
+    if out is not None:
+        outs = out if isinstance(out, (list, tuple)) else [out]
+        res = [r.copyto(o) for r, o in zip(res, outs, strict=True)]
+    return res[0] if len(res) == 1 else res
+
+
+bind_public("amp_multicast", amp_multicast)

@@ -257,3 +257,21 @@ def test_gammaln_gradient_of_any_order():
 
 def test_mx_namespace_reaches_the_same_functions():
     assert mx.nd.elemwise_add is nd.elemwise_add
+
+
+def test_amp_multicast_casts_floats_to_the_widest_and_keeps_gradients():
+    a, b, c = nd.array([1, 2], dtype="float16"), nd.array([3, 4]), nd.array([5, 6], dtype="int32")
+    assert [o.dtype for o in nd.amp_multicast(a, c, b, num_outputs=3)] == [np.float32, np.int32, np.float32]
+    narrow = nd.amp_multicast(a, c, b, num_outputs=3, cast_narrow=True)
+    assert [o.dtype for o in narrow] == [np.float16, np.int32, np.float16]
+    a.attach_grad()
+    b.attach_grad()
+    with autograd.record():
+        x, y = nd.amp_multicast(a, b, num_outputs=2)
+        z = x * y
+    z.backward()
+    assert a.grad.dtype == np.float16
+    np.testing.assert_allclose(a.grad.asnumpy(), [3, 4])
+    np.testing.assert_allclose(b.grad.asnumpy(), [1, 2])
+    with pytest.raises(MXNetError, match="num_outputs"):
+        nd.amp_multicast(a, b, num_outputs=3)
