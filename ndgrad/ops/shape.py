@@ -13,7 +13,7 @@ import numpy as np
 
 from ..autograd import Node
 from ..backend import to_device
-from ..base import MXNetError
+from ..base import MXNetError, MXNetValueError
 from ..ndarray.ndarray import NDArray
 from .reduce import reduce_axes
 from .registry import OPS, bind_public, defop
@@ -45,8 +45,8 @@ def infer_reshape(src: tuple, target: tuple, reverse: bool = False) -> tuple:
     which differs from its position in the result after a ``-2`` or ``-4``; so (4, 3, 1) with
     (2, -2, -1) gives (2, 3, 2, 1), and most such lists fail the size check.
     """
-    def bad(why: str) -> MXNetError:
-        return MXNetError(f"reshape: cannot reshape {tuple(src)} with shape={tuple(target)}"
+    def bad(why: str) -> MXNetError:  # a ValueError too, as NDArray.reshape raises in MXNet
+        return MXNetValueError(f"reshape: cannot reshape {tuple(src)} with shape={tuple(target)}"
                           f"{' (reverse=True)' if reverse else ''}: {why}")
 
     if reverse:
@@ -371,7 +371,7 @@ def split_v2(ary, indices_or_sections, axis=0, squeeze_axis=False):
     if isinstance(indices_or_sections, tuple):
         return F._split_v2(ary, indices=(0, *indices_or_sections), axis=axis, squeeze_axis=squeeze_axis,
                            sections=0)
-    raise MXNetError("split_v2: indices_or_sections must be an int or a tuple of ints, got "
+    raise MXNetValueError("split_v2: indices_or_sections must be an int or a tuple of ints, got "
                      f"{type(indices_or_sections).__name__}")
 
 
@@ -501,8 +501,10 @@ def _broadcast_to_method(self, shape):
     """Broadcasts to ``shape``, which may have more (leading) dimensions than this array."""
     shape = _as_tuple(shape)
     cur = self.shape
-    if len(shape) < len(cur):
-        raise MXNetError(f"broadcast_to: cannot broadcast shape {cur} to fewer dimensions {shape}")
+    padded = (1,) * (len(shape) - len(cur)) + cur
+    if len(shape) < len(cur) or any(c not in (1, t) for c, t in zip(padded, shape, strict=True)):
+        raise MXNetValueError(f"broadcast_to: operands could not be broadcast together: {cur} and requested "
+                              f"shape {shape}")
     if len(shape) > len(cur):
         return F.broadcast_to(F.reshape(self, shape=(1,) * (len(shape) - len(cur)) + cur), shape=shape)
     return F.broadcast_to(self, shape=shape)

@@ -144,3 +144,15 @@ def test_reshape_deprecated_target_shape():
     assert nd.reshape(x, target_shape=(0, 4)).shape == (6, 4)
     assert nd.reshape(x, target_shape=(9, 3, 4), keep_highest=True).shape == (2, 3, 4)
     assert nd.reshape(x, shape=(6, -1), target_shape=(4, 0)).shape == (6, 4)
+
+
+def test_value_errors_where_mxnet_raises_valueerror():
+    x = nd.zeros((2, 3, 4))
+    with pytest.raises(ValueError):
+        x.reshape((5, -1))
+    with pytest.raises(ValueError):
+        nd.split_v2(x, [1, 2])
+    with pytest.raises(ValueError):
+        nd.zeros((2, 2)).broadcast_to((2, 3))
+    with pytest.raises(ValueError):
+        nd.zeros((2, 2)).broadcast_to((2,))
