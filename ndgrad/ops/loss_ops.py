@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..backend import to_host
 from ..base import MXNetError
-from .registry import defop
+from ..ndarray.ndarray import NDArray
+from .registry import bind_public, defop
 from .registry import fn as F
 
 
@@ -236,3 +238,101 @@ def softmax_cross_entropy(data, label):
     if lab.min(initial=0) < 0 or lab.max(initial=0) >= data.shape[1]:
         raise MXNetError(f"softmax_cross_entropy: label values must lie in [0, {data.shape[1]})")
     return (-np.sum(logp[np.arange(data.shape[0]), lab])).reshape(1).astype(data.dtype, copy=False)
+
+
+# ---------------------------------------------------------------------------------------------- CTCLoss
+_NEG = -1e30  # log(0) stand-in: finite, so that gradients through the recursion stay finite
+
+
+def _ctc_lengths(lab, given, use, pad):
+    if use:
+        if given is None:
+            raise MXNetError("CTCLoss: use_label_lengths=True needs the label_lengths input")
+        return np.asarray(to_host(given._data)).astype(np.int64).reshape(-1)
+    is_pad = lab == pad
+    return np.where(is_pad.any(axis=1), is_pad.argmax(axis=1), lab.shape[1])
+
+
+def _logaddexp(*xs):
+    m = xs[0]
+    for x in xs[1:]:
+        m = F.maximum(m, x)
+    m = F.stop_gradient(m)  # the value does not depend on the shift
+    total = F.exp(xs[0] - m)
+    for x in xs[1:]:
+        total = total + F.exp(x - m)
+    return m + F.log(total)
+
+
+def CTCLoss(data, label, data_lengths=None, label_lengths=None, use_data_lengths=False, use_label_lengths=False,
+            blank_label="first", out=None, name=None):
+    """Connectionist Temporal Classification loss: ``-log p(label | data)`` per sequence.
+
+    ``data`` holds unnormalised scores of shape ``(seq_len, batch, alphabet_size)`` (a softmax is applied
+    inside); ``label`` is ``(batch, label_len)``, padded with 0 when ``blank_label='first'`` (channel 0 is
+    the blank, labels are 1..) or with -1 when ``blank_label='last'`` (the last channel is the blank).
+    ``data_lengths``/``label_lengths`` give per-sequence lengths when ``use_*_lengths``. Returns shape
+    ``(batch,)``; an impossible alignment gives ``inf``. Computed with recorded ndgrad ops (the alpha
+    recursion in log space), so gradients of any order flow through it.
+    """
+    if blank_label not in ("first", "last"):
+        raise MXNetError(f"CTCLoss: blank_label must be 'first' or 'last', got {blank_label!r}")
+    if data.ndim != 3:
+        raise MXNetError(f"CTCLoss: data must have shape (seq_len, batch, alphabet_size), got {data.shape}")
+    steps, batch, classes = data.shape
+    lab = np.asarray(to_host(label._data)).astype(np.int64)
+    if lab.ndim == 1:
+        lab = lab.reshape(batch, -1)
+    if lab.shape[0] != batch:
+        raise MXNetError(f"CTCLoss: label has shape {label.shape}, expected (batch={batch}, label_len)")
+    blank, pad = (0, 0) if blank_label == "first" else (classes - 1, -1)
+    lens = _ctc_lengths(lab, label_lengths, use_label_lengths, pad)
+    if use_data_lengths:
+        if data_lengths is None:
+            raise MXNetError("CTCLoss: use_data_lengths=True needs the data_lengths input")
+        tlen = np.asarray(to_host(data_lengths._data)).astype(np.int64).reshape(-1)
+    else:
+        tlen = np.full(batch, steps)
+    width = 2 * int(lens.max(initial=0)) + 1
+    ext = np.full((batch, width), blank, np.int64)
+    for n in range(batch):
+        ext[n, 1:2 * lens[n]:2] = lab[n, :lens[n]]
+    prev2 = np.concatenate([np.full((batch, 2), -1), ext[:, :-2]], axis=1)
+    skip = (ext != blank) & (ext != prev2) & (np.arange(width) >= 2)
+    valid = np.arange(width)[None, :] < (2 * lens + 1)[:, None]
+    ctx, dt = data.context, data.dtype
+
+    def const(raw):
+        return NDArray(np.ascontiguousarray(raw).astype(dt), ctx)
+
+    neg = const(np.full((batch, width), _NEG))
+    logp = F.log_softmax(data, axis=-1)
+    index = const((np.arange(batch)[:, None] * classes + ext).reshape(-1))
+    lp = F.reshape(F.take(F.reshape(logp, shape=(steps, batch * classes)), index, axis=1),
+                   shape=(steps, batch, width))
+    start = const(valid & (np.arange(width) < 2))
+    alpha = F.where(start, lp[0], neg)
+    skip_c, valid_c = const(skip), const(valid)
+    for t in range(1, steps):
+        a1 = F.concat(neg[:, :1], F.slice_axis(alpha, axis=1, begin=0, end=width - 1), dim=1)
+        if width > 2:
+            a2 = F.where(skip_c, F.concat(neg[:, :2], F.slice_axis(alpha, axis=1, begin=0, end=width - 2), dim=1),
+                         neg)
+            new = _logaddexp(alpha, a1, a2) + lp[t]
+        else:
+            new = _logaddexp(alpha, a1) + lp[t]
+        new = F.where(valid_c, new, neg)
+        if use_data_lengths:
+            new = F.where(const(np.broadcast_to((t < tlen)[:, None], (batch, width))), new, alpha)
+        alpha = new
+    last = F.pick(alpha, const(2 * lens), axis=1)
+    before = F.where(const(lens > 0), F.pick(alpha, const(np.maximum(2 * lens - 1, 0)), axis=1),
+                     neg[:, 0])
+    loss = -_logaddexp(last, before)
+    # an impossible alignment: MXNet reports inf
+    return F.where(const(loss.asnumpy() > -_NEG / 2), const(np.full(batch, np.inf)), loss)
+
+
+bind_public("CTCLoss", CTCLoss)
+for _alias in ("ctc_loss", "_contrib_CTCLoss", "_contrib_ctc_loss"):
+    bind_public(_alias, CTCLoss)

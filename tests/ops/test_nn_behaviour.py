@@ -245,3 +245,29 @@ def test_rnn_shapes_and_errors():
     with pytest.raises(NotImplementedError):
         nd.RNN(x, params, h0, state_size=2, num_layers=2, bidirectional=True, mode="rnn_relu",
                use_sequence_length=True)
+
+
+# ------------------------------------------------------------------------------------------ CTC
+def test_ctc_gradient_and_second_order_match_numeric():
+    rng = np.random.default_rng(7)
+    x = rng.uniform(-2, 2, (5, 2, 4))
+    label = nd.array([[1, 2, 0], [3, 3, 1]], dtype="float64")
+
+    def loss(x):
+        return nd.CTCLoss(x, label)
+
+    check_gradient(loss, [x], rtol=1e-4, atol=1e-6, full_jacobian_max=0)
+
+    def grad(x):
+        if x._node is None:
+            x.attach_grad()
+        with autograd.record():
+            y = nd.CTCLoss(x, label)
+        return autograd.grad(y, [x], create_graph=True)
+
+    check_gradient(grad, [x], rtol=1e-4, atol=1e-6, full_jacobian_max=0)
+
+
+def test_ctc_impossible_alignment_is_inf():
+    x = nd.zeros((2, 1, 3))
+    assert np.isinf(nd.CTCLoss(x, nd.array([[1, 1, 1]])).asnumpy()).all()

@@ -170,6 +170,18 @@ CASES = [
     # no lstm_state_clip_* case: MXNet's CPU kernel ignores them (only cuDNN clips); ndgrad clips as documented
     _rnn_case("gru", 2, True),
     _rnn_case("gru", 1, False),
+    # CTC
+    Case("ctc_first", None, lambda nd, x, y: nd.CTCLoss(x, y),
+         gen=lambda rng: [rng.uniform(-2, 2, (6, 3, 5)).astype("float32"),
+                          np.array([[1, 2, 0, 0], [3, 3, 1, 0], [4, 0, 0, 0]], "float32")]),
+    Case("ctc_last", None, lambda nd, x, y: nd.ctc_loss(x, y, blank_label="last"),
+         gen=lambda rng: [rng.uniform(-2, 2, (5, 2, 4)).astype("float32"),
+                          np.array([[0, 1, -1], [2, 2, 0]], "float32")]),
+    Case("ctc_lengths", None,
+         lambda nd, x, y, tl, ll: nd.CTCLoss(x, y, tl, ll, use_data_lengths=True, use_label_lengths=True),
+         gen=lambda rng: [rng.uniform(-2, 2, (6, 2, 5)).astype("float32"),
+                          np.array([[1, 2, 3, 4], [3, 3, 1, 2]], "float32"), np.array([4, 6], "float32"),
+                          np.array([2, 3], "float32")]),
     # output and loss ops
     Case("softmax_output", None, lambda nd, x, y: nd.SoftmaxOutput(x, y), gen=_labels(4, 5), wrt=(0, 1)),
     Case("softmax_output_scale_batch", None,
