@@ -1,0 +1,404 @@
+"""Image transforms (``gluon.data.vision.transforms``) on (H, W, C) images, in NumPy only.
+
+Transforms are callables with MXNet's names and arguments, usable with ``Dataset.transform_first`` and
+picklable for DataLoader workers. Random transforms draw from NumPy's global random state
+(``RandomResizedCrop`` from Python's ``random``, as MXNet's ``image.random_size_crop``). uint8 results are
+rounded and saturated, as OpenCV's ``saturate_cast``.
+"""
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import numpy as np
+
+from ....base import numeric_types, np_dtype
+from ....ndarray import NDArray
+
+__all__ = ["Compose", "Cast", "ToTensor", "Normalize", "Resize", "CenterCrop", "CropResize", "RandomResizedCrop",
+           "RandomFlipLeftRight", "RandomFlipTopBottom", "RandomBrightness", "RandomContrast", "RandomSaturation",
+           "RandomHue", "RandomColorJitter", "RandomLighting", "RandomApply"]
+
+_GRAY = np.array([0.299, 0.587, 0.114], np.float32)
+_EIGVAL = np.array([55.46, 4.794, 1.148], np.float32)
+_EIGVEC = np.array([[-0.5675, 0.7192, 0.4009],
+                    [-0.5808, -0.0045, -0.8140],
+                    [-0.5836, -0.6948, 0.4203]], np.float32)
+
+
+def _raw(x: Any) -> np.ndarray:
+    return x.asnumpy() if isinstance(x, NDArray) else np.asarray(x)
+
+
+def _wrap(raw: np.ndarray, like: Any) -> Any:
+    if isinstance(like, NDArray):
+        from ....backend import to_device
+        ctx = like.context
+        return NDArray(to_device(raw, ctx.device_type, ctx.device_id), ctx)
+    return raw
+
+
+def _saturate(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """Cast float results back to ``dtype``: round and clip for integer types (OpenCV's saturate_cast)."""
+    if np.issubdtype(dtype, np.integer):
+        info = np.iinfo(dtype)
+        return np.clip(np.rint(values), info.min, info.max).astype(dtype)
+    return values.astype(dtype, copy=False)
+
+
+def _resize(img: np.ndarray, w: int, h: int, interpolation: int = 1) -> np.ndarray:
+    """Resize an (H, W, C) (or (N, H, W, C)) image to (h, w): nearest (0) or bilinear (1), with OpenCV's
+    half-pixel sampling grid."""
+    H, W = img.shape[-3], img.shape[-2]
+    if (H, W) == (h, w):
+        return img.copy()
+    if interpolation == 0:
+        ys = np.minimum(np.floor(np.arange(h) * (H / h)).astype(np.intp), H - 1)
+        xs = np.minimum(np.floor(np.arange(w) * (W / w)).astype(np.intp), W - 1)
+        return img[..., ys, :, :][..., :, xs, :]
+    if interpolation not in (1,):
+        raise NotImplementedError(f"Resize interpolation={interpolation} (area, bicubic, lanczos), not yet in "
+                                  "ndgrad; use 0 (nearest) or 1 (bilinear)")
+
+    def grid(n_out, n_in):
+        s = (np.arange(n_out, dtype=np.float64) + 0.5) * (n_in / n_out) - 0.5
+        i0 = np.floor(s)
+        f = s - i0
+        i0 = i0.astype(np.intp)
+        low = i0 < 0
+        f[low], i0[low] = 0.0, 0
+        high = i0 >= n_in - 1
+        f[high], i0[high] = 0.0, n_in - 1
+        return i0, np.minimum(i0 + 1, n_in - 1), f.astype(np.float32)
+
+    y0, y1, fy = grid(h, H)
+    x0, x1, fx = grid(w, W)
+    src = img.astype(np.float32, copy=False)
+    rows = src[..., y0, :, :] * (1 - fy)[:, None, None] + src[..., y1, :, :] * fy[:, None, None]
+    out = rows[..., x0, :] * (1 - fx)[:, None] + rows[..., x1, :] * fx[:, None]
+    return _saturate(out, img.dtype)
+
+
+def _crop(img: np.ndarray, x0: int, y0: int, w: int, h: int, size: tuple | None = None,
+          interpolation: int = 1) -> np.ndarray:
+    out = img[..., y0:y0 + h, x0:x0 + w, :]
+    if size is not None and (w, h) != tuple(size):
+        out = _resize(out, size[0], size[1], interpolation)
+    return np.ascontiguousarray(out)
+
+
+def _scale_down(src_size: tuple, size: tuple) -> tuple:
+    """Shrink ``size`` (w, h) keeping its aspect ratio until it fits in ``src_size``."""
+    w, h = size
+    sw, sh = src_size
+    if sh < h:
+        w, h = float(w * sh) / h, sh
+    if sw < w:
+        w, h = sw, float(h * sw) / w
+    return int(w), int(h)
+
+
+class _Transform:
+    """Base of the transforms: a picklable callable (MXNet's are Blocks; ``hybridize`` is accepted)."""
+
+    def __call__(self, x: Any, *args: Any) -> Any:
+        return self.forward(x, *args)
+
+    def forward(self, x: Any, *args: Any) -> Any:
+        raise NotImplementedError
+
+    def hybridize(self, *args: Any, **kwargs: Any) -> None:
+        """Transforms run eagerly on NumPy; nothing to compile."""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class Compose(_Transform):
+    """Apply transforms one after another."""
+
+    def __init__(self, transforms: list):
+        self._children = list(transforms)
+
+    def forward(self, x: Any, *args: Any) -> Any:
+        for t in self._children:
+            x = t(x)
+        return x
+
+    def __len__(self) -> int:
+        return len(self._children)
+
+    def __getitem__(self, i: int) -> Any:
+        return self._children[i]
+
+    def __repr__(self) -> str:
+        inner = "\n".join(f"  ({i}): {t!r}" for i, t in enumerate(self._children))
+        return f"Compose(\n{inner}\n)"
+
+
+class Cast(_Transform):
+    """Cast the input to ``dtype``."""
+
+    def __init__(self, dtype: Any = "float32"):
+        self._dtype = dtype
+
+    def forward(self, x):
+        return _wrap(_raw(x).astype(np_dtype(self._dtype)), x)
+
+
+class ToTensor(_Transform):
+    """(H, W, C) in [0, 255] -> (C, H, W) float32 in [0, 1] (also (N, H, W, C) -> (N, C, H, W))."""
+
+    def forward(self, x):
+        raw = _raw(x)
+        if raw.ndim not in (3, 4):
+            raise ValueError(f"ToTensor expects a 3-D (H, W, C) or 4-D (N, H, W, C) image, got shape {raw.shape}")
+        out = np.moveaxis(raw, -1, -3).astype(np.float32)
+        out /= np.float32(255.0)
+        return _wrap(np.ascontiguousarray(out), x)
+
+
+class Normalize(_Transform):
+    """``(x - mean[c]) / std[c]`` on a (C, H, W) or (N, C, H, W) tensor."""
+
+    def __init__(self, mean: Any = 0.0, std: Any = 1.0):
+        self._mean = mean
+        self._std = std
+
+    def forward(self, x):
+        raw = _raw(x)
+        if raw.ndim not in (3, 4):
+            raise ValueError(f"Normalize expects a (C, H, W) or (N, C, H, W) tensor, got shape {raw.shape}")
+        c = raw.shape[-3]
+        mean = np.asarray(self._mean, np.float32).reshape(-1)
+        std = np.asarray(self._std, np.float32).reshape(-1)
+        for name, v in (("mean", mean), ("std", std)):
+            if v.size not in (1, c):
+                raise ValueError(f"Normalize: {name} has {v.size} values for {c} channels")
+        out = (raw.astype(np.float32) - mean.reshape(-1, 1, 1)) / std.reshape(-1, 1, 1)
+        return _wrap(out.astype(np.float32, copy=False), x)
+
+
+class Resize(_Transform):
+    """Resize to ``size`` = (width, height) or an int (square; with ``keep_ratio``, the short side)."""
+
+    def __init__(self, size: Any, keep_ratio: bool = False, interpolation: int = 1):
+        self._keep = keep_ratio
+        self._size = size
+        self._interpolation = interpolation
+
+    def forward(self, x):
+        raw = _raw(x)
+        H, W = raw.shape[-3], raw.shape[-2]
+        if isinstance(self._size, numeric_types):
+            if self._keep:
+                if H < W:
+                    h, w = int(self._size), int(W * self._size / H)
+                else:
+                    w, h = int(self._size), int(H * self._size / W)
+            else:
+                w = h = int(self._size)
+        else:
+            w, h = (int(v) for v in self._size)
+        return _wrap(_resize(raw, w, h, self._interpolation), x)
+
+
+class CropResize(_Transform):
+    """Crop the (width, height) box at (x, y), then optionally resize to ``size``."""
+
+    def __init__(self, x: int, y: int, width: int, height: int, size: Any = None, interpolation: Any = None):
+        self._x, self._y, self._width, self._height = x, y, width, height
+        self._size = (size, size) if isinstance(size, numeric_types) else size
+        self._interpolation = 1 if interpolation is None else interpolation
+
+    def forward(self, x):
+        return _wrap(_crop(_raw(x), self._x, self._y, self._width, self._height, self._size,
+                           self._interpolation), x)
+
+
+class CenterCrop(_Transform):
+    """Crop the center to ``size`` (w, h) (an int for a square), resizing when the image is smaller."""
+
+    def __init__(self, size: Any, interpolation: int = 1):
+        self._size = (size, size) if isinstance(size, numeric_types) else tuple(size)
+        self._interpolation = interpolation
+
+    def forward(self, x):
+        raw = _raw(x)
+        h, w = raw.shape[-3], raw.shape[-2]
+        new_w, new_h = _scale_down((w, h), self._size)
+        x0, y0 = int((w - new_w) / 2), int((h - new_h) / 2)
+        return _wrap(_crop(raw, x0, y0, new_w, new_h, self._size, self._interpolation), x)
+
+
+class RandomResizedCrop(_Transform):
+    """Crop a random area (fraction ``scale`` of the image, aspect ratio in ``ratio``) and resize it to
+    ``size``; falls back to a center crop after 10 tries."""
+
+    def __init__(self, size: Any, scale: tuple = (0.08, 1.0), ratio: tuple = (3.0 / 4.0, 4.0 / 3.0),
+                 interpolation: int = 1):
+        self._size = (size, size) if isinstance(size, numeric_types) else tuple(size)
+        self._scale = scale
+        self._ratio = ratio
+        self._interpolation = interpolation
+
+    def forward(self, x):
+        raw = _raw(x)
+        h, w = raw.shape[0], raw.shape[1]
+        area = (self._scale, 1.0) if isinstance(self._scale, numeric_types) else self._scale
+        for _ in range(10):
+            target_area = random.uniform(area[0], area[1]) * h * w
+            log_ratio = (np.log(self._ratio[0]), np.log(self._ratio[1]))
+            new_ratio = np.exp(random.uniform(*log_ratio))
+            new_w = round(np.sqrt(target_area * new_ratio))
+            new_h = round(np.sqrt(target_area / new_ratio))
+            if new_w <= w and new_h <= h:
+                x0 = random.randint(0, w - new_w)
+                y0 = random.randint(0, h - new_h)
+                return _wrap(_crop(raw, x0, y0, new_w, new_h, self._size, self._interpolation), x)
+        return CenterCrop(self._size, self._interpolation)(x)
+
+
+class RandomFlipLeftRight(_Transform):
+    """Flip the image horizontally with probability 0.5."""
+
+    def forward(self, x):
+        if np.random.random() < 0.5:
+            return x
+        raw = _raw(x)
+        return _wrap(np.ascontiguousarray(np.flip(raw, axis=raw.ndim - 2)), x)
+
+
+class RandomFlipTopBottom(_Transform):
+    """Flip the image vertically with probability 0.5."""
+
+    def forward(self, x):
+        if np.random.random() < 0.5:
+            return x
+        raw = _raw(x)
+        return _wrap(np.ascontiguousarray(np.flip(raw, axis=raw.ndim - 3)), x)
+
+
+def _brightness(raw: np.ndarray, alpha: float) -> np.ndarray:
+    return _saturate(raw.astype(np.float32) * np.float32(alpha), raw.dtype)
+
+
+def _contrast(raw: np.ndarray, alpha: float) -> np.ndarray:
+    f = raw.astype(np.float32)
+    gray_mean = float((f[..., :3] @ _GRAY).mean())
+    return _saturate(f * np.float32(alpha) + np.float32(gray_mean * (1.0 - alpha)), raw.dtype)
+
+
+def _saturation(raw: np.ndarray, alpha: float) -> np.ndarray:
+    f = raw.astype(np.float32)
+    gray = (f[..., :3] @ _GRAY)[..., None] * np.float32(1.0 - alpha)
+    return _saturate(f * np.float32(alpha) + gray, raw.dtype)
+
+
+def _hue(raw: np.ndarray, alpha: float) -> np.ndarray:
+    """Rotate the hue by ``alpha * 360`` degrees in HLS space."""
+    f = raw.astype(np.float32)
+    r, g, b = f[..., 0] / 255.0, f[..., 1] / 255.0, f[..., 2] / 255.0
+    vmax = np.maximum(np.maximum(r, g), b)
+    vmin = np.minimum(np.minimum(r, g), b)
+    diff = vmax - vmin
+    light = (vmax + vmin) / 2
+    safe = np.where(diff > 0, diff, 1.0)
+    den = np.where(light < 0.5, vmax + vmin, 2.0 - vmax - vmin)
+    sat = np.where(diff > 0, diff / np.where(den > 0, den, 1.0), 0.0)
+    hue = np.where(vmax == r, (g - b) / safe, np.where(vmax == g, 2.0 + (b - r) / safe, 4.0 + (r - g) / safe))
+    hue = np.where(diff > 0, hue * 60.0, 0.0)
+    hue = np.mod(hue + alpha * 360.0, 360.0)
+    # HLS -> RGB
+    q = np.where(light <= 0.5, light * (1 + sat), light + sat - light * sat)
+    p = 2 * light - q
+
+    def channel(t):
+        t = np.mod(t, 360.0)
+        return np.where(t < 60, p + (q - p) * t / 60, np.where(t < 180, q, np.where(t < 240,
+                                                                                   p + (q - p) * (240 - t) / 60, p)))
+
+    out = np.stack([channel(hue + 120), channel(hue), channel(hue - 120)], axis=-1) * 255.0
+    res = f.copy()
+    res[..., :3] = out
+    return _saturate(res, raw.dtype)
+
+
+def _lighting(raw: np.ndarray, alpha_std: float) -> np.ndarray:
+    alpha = np.random.normal(0, alpha_std, size=(3,)).astype(np.float32)
+    pca = _EIGVEC @ (alpha * _EIGVAL)
+    return _saturate(raw.astype(np.float32) + pca, raw.dtype)
+
+
+class _RandomFactor(_Transform):
+    _fn: Any = None
+
+    def __init__(self, amount: float):
+        self._args = (max(0.0, 1.0 - amount), 1.0 + amount)
+
+    def forward(self, x):
+        alpha = np.random.uniform(*self._args)
+        return _wrap(type(self)._fn(_raw(x), alpha), x)
+
+
+class RandomBrightness(_RandomFactor):
+    """Scale brightness by a factor drawn from ``[max(0, 1 - brightness), 1 + brightness]``."""
+
+    _fn = staticmethod(_brightness)
+
+
+class RandomContrast(_RandomFactor):
+    """Blend with the mean gray level, factor from ``[max(0, 1 - contrast), 1 + contrast]``."""
+
+    _fn = staticmethod(_contrast)
+
+
+class RandomSaturation(_RandomFactor):
+    """Blend each pixel with its gray value, factor from ``[max(0, 1 - saturation), 1 + saturation]``."""
+
+    _fn = staticmethod(_saturation)
+
+
+class RandomHue(_RandomFactor):
+    """Rotate hue by ``alpha * 360`` degrees, alpha from ``[max(0, 1 - hue), 1 + hue]``."""
+
+    _fn = staticmethod(_hue)
+
+
+class RandomColorJitter(_Transform):
+    """Brightness, contrast, saturation and hue jitter (those that are non-zero), in random order."""
+
+    def __init__(self, brightness: float = 0, contrast: float = 0, saturation: float = 0, hue: float = 0):
+        self._args = (brightness, contrast, saturation, hue)
+
+    def forward(self, x):
+        raw = _raw(x)
+        fns = [f for f, a in zip((_brightness, _contrast, _saturation, _hue), self._args, strict=True) if a > 0]
+        amounts = [a for a in self._args if a > 0]
+        for i in np.random.permutation(len(fns)):
+            a = amounts[i]
+            raw = fns[i](raw, np.random.uniform(max(0.0, 1.0 - a), 1.0 + a))
+        return _wrap(raw, x)
+
+
+class RandomLighting(_Transform):
+    """AlexNet-style PCA lighting noise with standard deviation ``alpha``."""
+
+    def __init__(self, alpha: float):
+        self._alpha = alpha
+
+    def forward(self, x):
+        return _wrap(_lighting(_raw(x), self._alpha), x)
+
+
+class RandomApply(_Transform):
+    """Apply ``transforms`` with probability ``p``."""
+
+    def __init__(self, transforms: Any, p: float = 0.5):
+        self.transforms = transforms
+        self.p = p
+
+    def forward(self, x):
+        if self.p < random.random():
+            return x
+        return self.transforms(x)
