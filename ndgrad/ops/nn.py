@@ -354,9 +354,18 @@ def Dropout(data, *, p=0.5, mode="training", axes=(), cudnn_off=False):
 
 # ---------------------------------------------------------------------------------------------- normalisation
 def _normalize_dx(g, x, mean, inv, axes, scale):
-    """Gradient through ``(x - mean) * inv * scale`` where mean and inv are the statistics over ``axes``."""
+    """Gradient through ``(x - mean) * inv * scale`` where mean and inv are the statistics over ``axes`` and
+    ``scale`` is constant along them (BatchNorm, InstanceNorm, GroupNorm); returns (dx, g * xhat)."""
     xhat = (x - mean) * inv
-    dxh = g if scale is None else g * scale
+    gx = g * xhat
+    k = inv if scale is None else inv * scale  # small: per channel or group
+    return (g - F.mean(g, axis=axes, keepdims=True) - xhat * F.mean(gx, axis=axes, keepdims=True)) * k, gx
+
+
+def _normalize_dx_varying(g, x, mean, inv, axes, scale):
+    """As :func:`_normalize_dx` for a ``scale`` that varies along ``axes`` (LayerNorm); returns (dx, xhat)."""
+    xhat = (x - mean) * inv
+    dxh = g * scale
     return inv * (dxh - F.mean(dxh, axis=axes, keepdims=True)
                   - xhat * F.mean(dxh * xhat, axis=axes, keepdims=True)), xhat
 
@@ -378,13 +387,13 @@ def _bn_vjp(n, g, g_mean=None, g_inv=None, *rest):
     dx = dgamma = dbeta = None
     if g is not None:
         if training:
-            dx, xhat = _normalize_dx(g, x, mean, inv, axes, scale)
+            dx, gx = _normalize_dx(g, x, mean, inv, axes, scale)
             _update_moving(n, mov_mean, mov_var)
         else:
-            xhat = (x - mean) * inv
             dx = g * inv if scale is None else g * (scale * inv)
+            gx = None if at["fix_gamma"] else g * ((x - mean) * inv)
         dbeta = F.sum(g, axis=axes)
-        dgamma = F.zeros_like(gamma) if at["fix_gamma"] else F.sum(g * xhat, axis=axes)
+        dgamma = F.zeros_like(gamma) if at["fix_gamma"] else F.sum(gx, axis=axes)
     if training and (g_mean is not None or g_inv is not None):
         m = _count(x.shape, axes)
         extra = 0
@@ -454,7 +463,7 @@ def _layer_norm_vjp(n, g, g_mean=None, g_std=None):
     inv = 1 / std
     dx = dgamma = dbeta = None
     if g is not None:
-        dx, xhat = _normalize_dx(g, x, mean, inv, (ax,), F.reshape(gamma, shape=bs))
+        dx, xhat = _normalize_dx_varying(g, x, mean, inv, (ax,), F.reshape(gamma, shape=bs))
         dgamma = F.sum(g * xhat, axis=other) if other else g * xhat
         dbeta = F.sum(g, axis=other) if other else g
     m = x.shape[ax]
@@ -498,8 +507,8 @@ def _instance_norm_vjp(n, g, g_mean=None, g_inv=None):
     dx = dgamma = dbeta = None
     red = (0, *axes)
     if g is not None:
-        dx, xhat = _normalize_dx(g, x, mean, inv, axes, F.reshape(gamma, shape=bs))
-        dgamma = F.sum(g * xhat, axis=red)
+        dx, gx = _normalize_dx(g, x, mean, inv, axes, F.reshape(gamma, shape=bs))
+        dgamma = F.sum(gx, axis=red)
         dbeta = F.sum(g, axis=red)
     m = _count(x.shape, axes)
     if g_mean is not None:
@@ -540,8 +549,8 @@ def _group_norm_vjp(n, g, g_mean=None, g_std=None):
     dx = dgamma = dbeta = None
     if g is not None:
         gg = F.reshape(g, shape=gshape)
-        dx, xhat = _normalize_dx(gg, xg, mean, inv, (2,), F.reshape(gamma, shape=(1, groups, 1)))
-        dgamma = F.sum(gg * xhat, axis=1, exclude=True)
+        dx, gx = _normalize_dx(gg, xg, mean, inv, (2,), F.reshape(gamma, shape=(1, groups, 1)))
+        dgamma = F.sum(gx, axis=1, exclude=True)
         dbeta = F.sum(gg, axis=1, exclude=True)
     m = x.size // (nb * groups)
     extra = None
