@@ -5,8 +5,9 @@ and the Python-operator dispatchers (``nd.add``, ``nd.maximum``...).
 a number. Both operands must share a dtype (MXNet raises, it never promotes). Integer arrays follow MXNet's
 kernels, checked against MXNet 1.9.1 (tests/data/elemwise): a scalar is first cast to the array's dtype
 (``int32 * 2.5`` multiplies by 2, ``uint8 + 300`` adds 44), division truncates toward zero, ``%`` takes the
-divisor's sign and gives 0 for a zero divisor, ``**``/hypot (and division by an array) are evaluated in
+divisor's sign and gives 0 for a zero divisor (floats too), ``**``, hypot and scalar/array are evaluated in
 float32 and cast back, comparisons and logic return 0/1 in the input's dtype, and everything wraps around.
+An integer array divided by zero kills MXNet's process (SIGFPE); ndgrad raises MXNetError instead.
 """
 from __future__ import annotations
 
