@@ -10,7 +10,11 @@ direction ``b_i2h (G*H,)`` then ``b_h2h (G*H,)``. ``G`` is 1, 4 (gates i, f, g, 
 """
 from __future__ import annotations
 
+import numpy as np
+
+from ..backend import to_host
 from ..base import MXNetError
+from ..ndarray.ndarray import NDArray
 from .registry import bind_public
 from .registry import fn as F
 
@@ -73,18 +77,37 @@ def _cell(mode, xp, h, c, w_h2h, b_h2h, hidden, clip):
     return (1 - z) * n + z * h, None
 
 
-def _direction(mode, x, h, c, weights, hidden, reverse, clip):
-    """Run one direction of one layer over ``x`` (T, N, in); returns (outputs (T, N, H), h, c)."""
+def _direction(mode, x, h, c, weights, hidden, reverse, clip, lengths=None):
+    """Run one direction of one layer over ``x`` (T, N, in); returns (outputs (T, N, H), h, c).
+
+    With ``lengths`` (a NumPy vector), steps past a sequence's end leave its state unchanged and output
+    zeros; the reverse direction then reads each sequence backwards from its own last step.
+    """
     w_i2h, w_h2h, b_i2h, b_h2h = weights
     steps, batch = x.shape[0], x.shape[1]
     g = _GATES[mode]
+    if lengths is not None and reverse:
+        seq_len = NDArray(lengths.astype(x.dtype), x.context)
+        x = F.SequenceReverse(x, seq_len, use_sequence_length=True)
     xp = F.reshape(F.FullyConnected(F.reshape(x, shape=(steps * batch, -1)), w_i2h, b_i2h, num_hidden=g * hidden),
                    shape=(steps, batch, g * hidden))
     outs = [None] * steps
-    for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
-        h, c = _cell(mode, xp[t], h, c, w_h2h, b_h2h, hidden, clip)
-        outs[t] = h
-    return F.stack(*outs, axis=0), h, c
+    order = range(steps - 1, -1, -1) if reverse and lengths is None else range(steps)
+    for t in order:
+        hn, cn = _cell(mode, xp[t], h, c, w_h2h, b_h2h, hidden, clip)
+        if lengths is None:
+            h, c = hn, cn
+            outs[t] = h
+            continue
+        live = NDArray(np.broadcast_to((t < lengths)[:, None], (batch, hidden)).astype(x.dtype), x.context)
+        h = F.where(live, hn, h)
+        if c is not None:
+            c = F.where(live, cn, c)
+        outs[t] = hn * live
+    out = F.stack(*outs, axis=0)
+    if lengths is not None and reverse:
+        out = F.SequenceReverse(out, seq_len, use_sequence_length=True)
+    return out, h, c
 
 
 def RNN(data, parameters, state, state_cell=None, sequence_length=None, state_size=None, num_layers=None,
@@ -99,6 +122,11 @@ def RNN(data, parameters, state, state_cell=None, sequence_length=None, state_si
     LSTM, ``state_cell`` the initial cell state. Returns the output ``(seq_len, batch, directions *
     state_size)``, and with ``state_outputs`` also the final hidden state (and the final cell state for
     LSTM). ``p`` is the dropout applied to the outputs of every layer but the last, in training.
+
+    With ``use_sequence_length``, sequence ``i`` stops after ``sequence_length[i]`` steps (its outputs past
+    that are zero and its final state is the one at its last step), as cuDNN-backed MXNet does; MXNet's CPU
+    kernel ignores ``sequence_length``, and it and ``lstm_state_clip_*`` (which ndgrad applies) only act
+    on GPU there.
     """
     if mode not in _GATES:
         raise MXNetError(f"RNN: mode must be one of 'gru', 'lstm', 'rnn_relu', 'rnn_tanh', got {mode!r}")
@@ -106,8 +134,6 @@ def RNN(data, parameters, state, state_cell=None, sequence_length=None, state_si
         raise MXNetError("RNN: Required parameters state_size and num_layers are not presented")
     if projection_size is not None:
         raise NotImplementedError("RNN: projection_size (LSTMP), not yet in ndgrad")
-    if use_sequence_length:
-        raise NotImplementedError("RNN: use_sequence_length, not yet in ndgrad")
     if lstm_state_clip_nan:
         raise NotImplementedError("RNN: lstm_state_clip_nan, not yet in ndgrad")
     if data.ndim != 3:
@@ -127,6 +153,20 @@ def RNN(data, parameters, state, state_cell=None, sequence_length=None, state_si
     clip = None
     if mode == "lstm" and (lstm_state_clip_min is not None or lstm_state_clip_max is not None):
         clip = (lstm_state_clip_min, lstm_state_clip_max)
+    if mode != "lstm" and state_cell is not None:
+        # MXNet's inputs are positional by mode: without a cell state the 4th array is sequence_length
+        # (Gluon calls RNN(inputs, params, *states, sequence_length))
+        if sequence_length is not None:
+            raise MXNetError(f"RNN: mode={mode!r} takes no state_cell")
+        sequence_length, state_cell = state_cell, None
+    lengths = None
+    if use_sequence_length:
+        if sequence_length is None:
+            raise MXNetError("RNN: use_sequence_length=True needs the sequence_length input")
+        lengths = np.asarray(to_host(sequence_length._data)).astype(np.int64).reshape(-1)
+        if lengths.shape != (batch,) or lengths.min() < 1 or lengths.max() > data.shape[0]:
+            raise MXNetError(f"RNN: sequence_length must hold {batch} lengths in [1, {data.shape[0]}], "
+                             f"got {lengths.tolist()}")
     weights = _unpack(parameters, mode, num_layers, dirs, input_size, hidden)
     x = data
     hs, cs = [], []
@@ -136,7 +176,7 @@ def RNN(data, parameters, state, state_cell=None, sequence_length=None, state_si
             k = layer * dirs + d
             h0 = state[k]
             c0 = state_cell[k] if mode == "lstm" else None
-            o, h, c = _direction(mode, x, h0, c0, weights[layer, d], hidden, d == 1, clip)
+            o, h, c = _direction(mode, x, h0, c0, weights[layer, d], hidden, d == 1, clip, lengths)
             outs.append(o)
             hs.append(h)
             cs.append(c)

@@ -242,9 +242,23 @@ def test_rnn_shapes_and_errors():
     assert out.shape == (4, 2, 4) and out.dtype == np.float32
     with pytest.raises(MXNetError, match="parameters"):
         nd.RNN(x, params[:5], h0, state_size=2, num_layers=2, bidirectional=True, mode="rnn_relu")
-    with pytest.raises(NotImplementedError):
+    with pytest.raises(MXNetError, match="sequence_length"):
         nd.RNN(x, params, h0, state_size=2, num_layers=2, bidirectional=True, mode="rnn_relu",
                use_sequence_length=True)
+
+
+@pytest.mark.parametrize("mode,layers", [("lstm", 2), ("gru", 1)])
+def test_rnn_sequence_length_matches_running_each_sequence_alone(mode, layers):
+    args = [nd.array(a) for a in _rnn_args(mode, layers, True, steps=5, batch=3)]
+    lengths = [5, 2, 3]
+    kw = dict(state_size=2, num_layers=layers, bidirectional=True, mode=mode, state_outputs=True)
+    out = nd.RNN(*args, nd.array(lengths), use_sequence_length=True, **kw)
+    for i, n in enumerate(lengths):
+        alone = nd.RNN(args[0][:n, i:i + 1], args[1], *(s[:, i:i + 1] for s in args[2:]), **kw)
+        np.testing.assert_allclose(out[0].asnumpy()[:n, i], alone[0].asnumpy()[:, 0], rtol=1e-5, atol=1e-7)
+        assert not out[0].asnumpy()[n:, i].any()
+        for got, want in zip(out[1:], alone[1:]):
+            np.testing.assert_allclose(got.asnumpy()[:, i], want.asnumpy()[:, 0], rtol=1e-5, atol=1e-7)
 
 
 # ------------------------------------------------------------------------------------------ CTC
