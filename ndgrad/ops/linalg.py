@@ -72,8 +72,8 @@ def _const(raw, like):
     return NDArray(np.asarray(raw, dtype=like._data.dtype), like.context)
 
 
-def _mm(a, b, ta=False, tb=False, alpha=1.0):
-    return F._linalg_gemm2(a, b, transpose_a=ta, transpose_b=tb, alpha=alpha)
+def _mm(a, b, ta=False, tb=False, alpha=1.0, axis=-2):
+    return F._linalg_gemm2(a, b, transpose_a=ta, transpose_b=tb, alpha=alpha, axis=axis)
 
 
 def _square(name, *arrays):
@@ -90,9 +90,21 @@ def _matrices(name, *arrays):
         raise MXNetError(f"{name}: batch dimensions differ: " + ", ".join(str(a.shape) for a in arrays))
 
 
-def _axis(name, axis):
-    if axis != -2:
-        raise NotImplementedError(f"{name}(axis={axis}), not yet in ndgrad (only axis=-2)")
+def _rows_axis(name, axis, *arrays):
+    """Normalise ``axis`` (the matrix-row axis; the last axis holds the columns) for same-rank inputs."""
+    ndim = arrays[0].ndim
+    if any(a.ndim != ndim for a in arrays) or ndim < 2 or not -ndim <= axis < ndim - 1:
+        raise MXNetError(f"{name}: axis {axis} must name a row axis before the last one of inputs with the same "
+                         "number of dimensions, got " + ", ".join(str(a.shape) for a in arrays))
+    return axis % ndim
+
+
+def _to_rows(x, axis):
+    return x if axis == x.ndim - 2 else np.moveaxis(x, axis, -2)
+
+
+def _from_rows(x, axis):
+    return x if axis == x.ndim - 2 else np.moveaxis(x, -2, axis)
 
 
 def _op(x, transpose):
@@ -129,16 +141,19 @@ def _gemm2_forward(name, a, b, transpose_a, transpose_b, alpha):
 def _gemm2_grads(n, g, mm):
     a, b = n.inputs[0], n.inputs[1]
     ta, tb, alpha = n.attrs["transpose_a"], n.attrs["transpose_b"], n.attrs.get("alpha", 1.0)
-    da = mm(g, b, False, not tb, alpha) if not ta else mm(b, g, tb, True, alpha)
-    db = mm(a, g, not ta, False, alpha) if not tb else mm(g, a, True, ta, alpha)
+    ax = n.attrs.get("axis", -2)
+    da = mm(g, b, False, not tb, alpha, ax) if not ta else mm(b, g, tb, True, alpha, ax)
+    db = mm(a, g, not ta, False, alpha, ax) if not tb else mm(g, a, True, ta, alpha, ax)
     return da, db
 
 
 @defop(vjp=lambda n, g: _gemm2_grads(n, g, _mm), aliases=("linalg_gemm2",))
 def _linalg_gemm2(A, B, *, transpose_a=False, transpose_b=False, alpha=1.0, axis=-2):
-    """Performs general matrix multiplication: ``alpha * op(A) @ op(B)`` over the last two axes."""
-    _axis("gemm2", axis)
-    return _gemm2_forward("gemm2", A, B, transpose_a, transpose_b, alpha)
+    """Performs general matrix multiplication: ``alpha * op(A) @ op(B)``; matrices span ``axis`` (rows) and the
+    last axis, the other axes are batch axes."""
+    ax = _rows_axis("gemm2", axis, A, B)
+    res = _gemm2_forward("gemm2", _to_rows(A, ax), _to_rows(B, ax), transpose_a, transpose_b, alpha)
+    return _from_rows(res, ax)
 
 
 def _gemm_vjp(n, g):
@@ -149,14 +164,14 @@ def _gemm_vjp(n, g):
 @defop(vjp=_gemm_vjp, aliases=("linalg_gemm",))
 def _linalg_gemm(A, B, C, *, transpose_a=False, transpose_b=False, alpha=1.0, beta=1.0, axis=-2):
     """Performs general matrix multiplication and accumulation: ``alpha * op(A) @ op(B) + beta * C``."""
-    _axis("gemm", axis)
-    ab = _gemm2_forward("gemm", A, B, transpose_a, transpose_b, alpha)
+    ax = _rows_axis("gemm", axis, A, B, C)
+    ab = _from_rows(_gemm2_forward("gemm", _to_rows(A, ax), _to_rows(B, ax), transpose_a, transpose_b, alpha), ax)
     if C.shape != ab.shape:
         raise MXNetError(f"gemm: C has shape {C.shape}, expected {ab.shape} (A {A.shape}, B {B.shape})")
     return (ab + beta * C).astype(A.dtype, copy=False)
 
 
-def _bdot(a, b, ta, tb, alpha):
+def _bdot(a, b, ta, tb, alpha, axis):
     return F.batch_dot(a, b, transpose_a=ta, transpose_b=tb)
 
 

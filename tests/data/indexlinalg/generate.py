@@ -127,6 +127,8 @@ def op_cases():
     return {
         "gemm": ("L.gemm(x[0], x[1], x[2], transpose_b=True, alpha=2.0, beta=0.5)", [u(2, 3, 4), u(2, 5, 4), u(2, 3, 5)], [0, 1, 2]),
         "gemm2": ("L.gemm2(x[0], x[1], transpose_a=True, alpha=1.5)", [u(2, 4, 3), u(2, 4, 5)], [0, 1]),
+        "gemm2_axis": ("L.gemm2(x[0], x[1], axis=-3, transpose_b=True)", [u(3, 2, 4), u(5, 2, 4)], [0, 1]),
+        "gemm_axis": ("L.gemm(x[0], x[1], x[2], axis=0, alpha=2.0, beta=3.0)", [u(3, 2, 4), u(4, 2, 5), u(3, 2, 5)], [0, 1, 2]),
         "syrk": ("L.syrk(x[0], transpose=True, alpha=0.5)", [u(2, 3, 4)], [0]),
         "trmm": ("L.trmm(x[0], x[1], rightside=True, lower=False, alpha=2.0)", [u(2, 3, 3), u(2, 4, 3)], [0, 1]),
         "trmm_t": ("L.trmm(x[0], x[1], transpose=True)", [u(3, 3), u(3, 2)], [0, 1]),
