@@ -423,10 +423,97 @@ class LARS(Optimizer):
 
 @register
 class LBSGD(Optimizer):
-    """Large-batch SGD with lr warm-up strategies; not yet in ndgrad."""
+    """Large-batch SGD: gradients are accumulated over ``batch_scale`` updates, and the lr is warmed up
+    ('linear', 'power2', 'sqrt') over ``warmup_epochs`` or scaled per layer ('lars')."""
 
-    def __init__(self, *args: Any, **kwargs: Any):
-        raise NotImplementedError("optimizer LBSGD, not yet in ndgrad")
+    def __init__(self, momentum: float = 0.0, multi_precision: bool = False, warmup_strategy: str = "linear",
+                 warmup_epochs: int = 5, batch_scale: float = 1, updates_per_epoch: int = 32, begin_epoch: int = 0,
+                 num_epochs: int = 60, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.momentum = momentum
+        self.multi_precision = multi_precision
+        self.warmup_strategy = warmup_strategy
+        self.warmup_epochs = warmup_epochs
+        self.batch_scale = batch_scale
+        self.updates_per_epoch = updates_per_epoch
+        self.init_updates = begin_epoch * updates_per_epoch
+        self.num_epochs = num_epochs
+        self.lbmult = 1
+        self.cumgrads: dict = {}
+        self.adaptive = False
+        self.admult = 1
+
+    def create_state(self, index, weight):
+        if self.multi_precision and weight.dtype == np.float16:
+            weight32 = weight.astype(np.float32)
+            mom = _creation.zeros(weight.shape, weight.context, dtype=np.float32) if self.momentum != 0.0 else None
+            return (mom, weight32)
+        if weight.dtype == np.float16:
+            warnings.warn("Accumulating with float16 in optimizer can lead to poor accuracy or slow convergence. "
+                          "Consider using multi_precision=True option of the SGD optimizer", stacklevel=2)
+        return _zeros_like(weight) if self.momentum != 0.0 else None
+
+    def _get_lbmult(self, nup):
+        nwup = self.warmup_epochs * self.updates_per_epoch
+        maxmult = float(self.batch_scale)
+        if nup >= nwup:
+            return maxmult
+        if nwup <= 1:
+            return 1.0
+        if self.warmup_strategy == "linear":
+            return 1.0 + (maxmult - 1) * nup / nwup
+        if self.warmup_strategy == "power2":
+            return 1.0 + (maxmult - 1) * (nup * nup) / (nwup * nwup)
+        if self.warmup_strategy == "sqrt":
+            return 1.0 + (maxmult - 1) * math.sqrt(float(nup) / nwup)
+        return 1.0
+
+    def _l2norm(self, v):
+        x = v._data
+        return float(np.multiply(x, x).sum())
+
+    def _get_lars(self, weight, g, wd):
+        weight2 = self._l2norm(weight)
+        grad2 = self._l2norm(g)
+        lars = math.sqrt(weight2 / (grad2 + wd * weight2 + 1e-18))
+        return min(max(lars, 0.01), 100)
+
+    def _cumulate_gradient(self, grad, index):
+        cgrad = self.cumgrads.get(index, {})
+        if cgrad and cgrad["num_cums"] > 0:
+            cum_grad = cgrad["cum_grad"] + grad
+            num_cums = cgrad["num_cums"] + 1
+        else:
+            cum_grad = grad
+            num_cums = self.init_updates + 1
+        self.cumgrads[index] = {"cum_grad": cum_grad, "num_cums": num_cums}
+        return self.cumgrads[index]
+
+    def update(self, index, weight, grad, state):
+        lr, wd = self._get_lr(index), self._get_wd(index)  # read before counting, as MXNet
+        self._update_count(index)
+        cgrad = self._cumulate_gradient(grad, index)
+        if cgrad["num_cums"] % self.batch_scale == 0:
+            grad = cgrad["cum_grad"] / self.batch_scale
+            lbmult = self._get_lars(weight, grad, wd) if self.warmup_strategy == "lars" else \
+                self._get_lbmult(cgrad["num_cums"])
+            lr = lr * lbmult
+            clip = _clip_arg(self.clip_gradient)
+            momentum = self.momentum if self.momentum > 0 else 0.0
+            if isinstance(state, (list, tuple)):
+                mom, weight32 = state
+                if mom is not None:
+                    K.k_mp(K.k_sgd_mom, weight._data, grad._data, weight32._data, mom._data, lr, momentum, wd,
+                           self.rescale_grad, clip)
+                else:
+                    K.k_mp(K.k_sgd, weight._data, grad._data, weight32._data, lr, wd, self.rescale_grad, clip)
+            elif state is not None:
+                K.k_sgd_mom(weight._data, grad._data, state._data, lr, momentum, wd, self.rescale_grad, clip)
+            else:
+                K.k_sgd(weight._data, grad._data, lr, wd, self.rescale_grad, clip)
+            self.cumgrads[index]["cum_grad"] = 0
+        else:
+            K.k_sgd(weight._data, grad._data, 0.0, wd)
 
 
 @register

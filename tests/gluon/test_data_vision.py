@@ -197,3 +197,21 @@ def test_hue_rotation_is_hls():
     outs = _hue(np.repeat(x, alphas.size, axis=0), alphas[:, None])[:, 0]
     assert np.abs(outs - [47, 172, 143.26031]).max(axis=1).min() < 0.01
     np.testing.assert_allclose(_hue(x, 1.0), x, atol=1e-3)  # a full turn is the identity
+
+
+def test_recordio_datasets_read_mxnet_written_file():
+    from ndgrad.gluon.data import RecordFileDataset
+    from ndgrad.gluon.data.vision import ImageRecordDataset
+    folder = Path(__file__).resolve().parents[1] / "data" / "optdata"
+    gold = np.load(folder / "recordio.npz")
+    raw = RecordFileDataset(str(folder / "tiny.rec"))
+    assert len(raw) == int(gold["len"])
+    assert raw[2] == gold["raw2"].tobytes()  # a record MXNet split around embedded magic numbers
+    ds = ImageRecordDataset(str(folder / "tiny.rec"))
+    for i in range(2):
+        img, label = ds[i]
+        assert img.dtype == np.uint8
+        np.testing.assert_array_equal(img.asnumpy(), gold[f"img{i}"])
+        np.testing.assert_allclose(np.asarray(label, np.float32), gold[f"label{i}"])
+    batches = list(DataLoader(ds.transform_first(T.ToTensor()).take(2), batch_size=1, num_workers=2))
+    assert [b[0].shape for b in batches] == [(1, 3, 3, 4)] * 2  # the reader reopens its file in each worker

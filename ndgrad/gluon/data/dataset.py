@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import struct
 from typing import Any
 
 from ...ndarray import NDArray
@@ -144,13 +145,69 @@ class ArrayDataset(Dataset):
         return self._length
 
 
+_RECORD_MAGIC = 0xCED7230A
+
+
+class _IndexedRecordReader:
+    """Reads records of an MXNet RecordIO file (.rec) at the offsets its index (.idx, ``key\toffset``) lists."""
+
+    def __init__(self, idx_path: str, uri: str):
+        self.idx: dict[int, int] = {}
+        self.keys: list[int] = []
+        with open(idx_path) as f:
+            for line in f:
+                parts = line.strip().split("\t")
+                if len(parts) < 2:
+                    continue
+                key = int(parts[0])
+                self.idx[key] = int(parts[1])
+                self.keys.append(key)
+        self.uri = uri
+        self._file = None
+        self._pid = None
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["_file"] = None  # reopened in each worker process
+        return state
+
+    def read_idx(self, key: int) -> bytes:
+        if self._file is None or self._pid != os.getpid():
+            # a forked worker must not share the parent's file offset: each process opens its own
+            self._file = open(self.uri, "rb")  # kept open for the dataset's life
+            self._pid = os.getpid()
+        f = self._file
+        f.seek(self.idx[key])
+        out = []
+        while True:
+            head = f.read(8)
+            if len(head) < 8:
+                raise OSError(f"{self.uri}: truncated record at key {key}")
+            magic, lrec = struct.unpack("<II", head)
+            if magic != _RECORD_MAGIC:
+                raise OSError(f"{self.uri}: invalid RecordIO magic at key {key}")
+            cflag, length = lrec >> 29, lrec & ((1 << 29) - 1)
+            out.append(f.read(length))
+            f.read((4 - length % 4) % 4)
+            if cflag in (0, 3):
+                break
+            out.append(struct.pack("<I", _RECORD_MAGIC))  # a split record lost its embedded magic here
+        return b"".join(out)
+
+
 class RecordFileDataset(Dataset):
-    """A dataset over a RecordIO file (.rec with its .idx); not yet in ndgrad."""
+    """The raw records (bytes) of a RecordIO file ``filename`` (.rec) with its index (.idx beside it)."""
 
     def __init__(self, filename: str):
         self.idx_file = os.path.splitext(filename)[0] + ".idx"
         self.filename = filename
-        raise NotImplementedError("RecordFileDataset (RecordIO files), not yet in ndgrad")
+        self._record = _IndexedRecordReader(self.idx_file, self.filename)
+
+    def __getitem__(self, idx):
+        return self._record.read_idx(self._record.keys[idx])
+
+    def __len__(self):
+        return len(self._record.keys)
 
 
 class _DownloadedDataset(Dataset):

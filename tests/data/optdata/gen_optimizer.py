@@ -41,6 +41,12 @@ CASES = [
     # lr_mult / wd_mult through names, and an lr scheduler
     ("sgd", {"learning_rate": 0.1, "momentum": 0.5, "wd": 0.1, "param_idx2name": {"0": "fc_bias"}}),
     ("adam", {"learning_rate": 0.1, "lr_scheduler": ["factor", {"step": 1, "factor": 0.5}]}),
+    ("lbsgd", {"learning_rate": 0.1, "momentum": 0.9, "wd": 0.01, "batch_scale": 2, "warmup_epochs": 1,
+               "updates_per_epoch": 2}),
+    ("lbsgd", {"learning_rate": 0.1, "warmup_strategy": "lars", "wd": 0.01}),
+    ("lbsgd", {"learning_rate": 0.1, "warmup_strategy": "sqrt", "batch_scale": 3, "warmup_epochs": 2,
+               "updates_per_epoch": 1}),
+    ("groupadagrad", {"learning_rate": 0.1, "clip_gradient": 0.5, "rescale_grad": 0.8}),
 ]
 
 

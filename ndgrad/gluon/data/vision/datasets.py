@@ -158,10 +158,25 @@ class CIFAR100(CIFAR10):
 
 
 class ImageRecordDataset(dataset.RecordFileDataset):
-    """Images in a RecordIO file; not yet in ndgrad."""
+    """Images packed in a RecordIO file (MXNet's im2rec format): a sample is ``(image (H, W, C) uint8,
+    label)``; ``flag`` 1 gives RGB, 0 grayscale."""
 
     def __init__(self, filename: str, flag: int = 1, transform: Any = None):
-        raise NotImplementedError("ImageRecordDataset (RecordIO files), not yet in ndgrad")
+        super().__init__(filename)
+        self._flag = flag
+        self._transform = transform
+
+    def __getitem__(self, idx):
+        record = super().__getitem__(idx)
+        flag, label, _id, _id2 = struct.unpack("IfQQ", record[:24])
+        payload = record[24:]
+        if flag > 0:
+            label = np.frombuffer(payload[:4 * flag], np.float32).copy()
+            payload = payload[4 * flag:]
+        img = NDArray(_imdecode(payload, self._flag), current_context())
+        if self._transform is not None:
+            return self._transform(img, label)
+        return img, label
 
 
 def _png_decode(raw: bytes) -> np.ndarray:
@@ -219,19 +234,25 @@ def _png_decode(raw: bytes) -> np.ndarray:
 
 
 def _imread(filename: str, flag: int) -> np.ndarray:
-    """(H, W, 3) RGB (flag=1) or (H, W, 1) gray (flag=0) uint8 image."""
+    """(H, W, 3) RGB (flag=1) or (H, W, 1) gray (flag=0) uint8 image from a file."""
+    with open(filename, "rb") as f:
+        return _imdecode(f.read(), flag)
+
+
+def _imdecode(buf: bytes, flag: int) -> np.ndarray:
+    """Decode image bytes (Pillow when installed; otherwise PNG only) to (H, W, 3) RGB or (H, W, 1) gray."""
     try:
         from PIL import Image
     except ImportError:
         Image = None
     if Image is not None:
-        with Image.open(filename) as im:
+        import io
+        with Image.open(io.BytesIO(buf)) as im:
             img = np.asarray(im.convert("RGB" if flag else "L"))
         return img if flag else img[..., None]
-    if not filename.lower().endswith(".png"):
-        raise NotImplementedError(f"reading {os.path.splitext(filename)[1]} images needs Pillow (pip install pillow)")
-    with open(filename, "rb") as f:
-        img = _png_decode(f.read())
+    if buf[:8] != b"\x89PNG\r\n\x1a\n":
+        raise NotImplementedError("decoding images other than PNG needs Pillow (pip install pillow)")
+    img = _png_decode(buf)
     c = img.shape[2]
     rgb = img[..., :3] if c >= 3 else np.repeat(img[..., :1], 3, axis=2)
     if flag:
