@@ -12,6 +12,9 @@ written with them and gradients of any order follow:
 """
 from __future__ import annotations
 
+import sys
+import threading
+
 import numpy as np
 
 from ..autograd import _state
@@ -63,15 +66,63 @@ def windows(xpad, out_sp: tuple, kernel: tuple, stride: tuple, dilate: tuple):
     return as_strided(xpad, shape, strides)
 
 
+class _Workspace(threading.local):
+    """Reusable host buffers for the big im2col/col2im temporaries.
+
+    Fresh multi-megabyte NumPy arrays cost a page fault per 4 KiB page on first touch, which is as slow
+    as the copy itself; these buffers are handed out again once nothing but the pool refers to them
+    (the hidden columns output of a Convolution stays busy until its graph is freed).
+    """
+
+    MAX_PER_SHAPE = 3
+    MAX_SHAPES = 16
+
+    def __init__(self):
+        self.free: dict = {}
+
+    def get(self, shape: tuple, dtype):
+        key = (shape, np.dtype(dtype).str)
+        bufs = self.free.pop(key, None) or []
+        self.free[key] = bufs  # most recently used last
+        for buf in bufs:
+            # referenced only by this list, the loop variable and getrefcount's argument: free
+            if sys.getrefcount(buf) == 3:
+                return buf
+        buf = np.empty(shape, dtype=dtype)
+        if len(bufs) < self.MAX_PER_SHAPE:
+            bufs.append(buf)
+        while len(self.free) > self.MAX_SHAPES:
+            del self.free[next(iter(self.free))]
+        return buf
+
+
+_workspace = _Workspace()
+
+
+def empty_buffer(like, shape: tuple, dtype):
+    """An uninitialised array for a temporary (pooled for NumPy, fresh for CuPy)."""
+    if isinstance(like, np.ndarray):
+        return _workspace.get(tuple(shape), dtype)
+    return xp_of(like).empty(shape, dtype=dtype)
+
+
+def clear_workspace() -> None:
+    """Drop the pooled temporaries of this thread (frees their memory once no array uses them)."""
+    _workspace.free.clear()
+
+
 def pad_input(x, pad_lo: tuple, pad_hi: tuple, value=0):
-    """``x`` with its spatial axes padded by ``pad_lo``/``pad_hi`` (no copy when there is no padding)."""
+    """``x`` with its spatial axes padded by ``pad_lo``/``pad_hi`` (no copy when there is no padding).
+
+    The padded copy is a pooled temporary: use it within the calling op only.
+    """
     if not any(pad_lo) and not any(pad_hi):
         return x
-    xp = xp_of(x)
     nd = len(pad_lo)
     shape = x.shape[:2] + tuple(x.shape[2 + i] + pad_lo[i] + pad_hi[i] for i in range(nd))
-    out = xp.full(shape, value, dtype=x.dtype)
-    out[(slice(None), slice(None), *tuple(slice(pad_lo[i], pad_lo[i] + x.shape[2 + i]) for i in range(nd)))] = x
+    out = empty_buffer(x, shape, x.dtype)
+    out.fill(value)
+    out[(slice(None), slice(None), *(slice(pad_lo[i], pad_lo[i] + x.shape[2 + i]) for i in range(nd)))] = x
     return out
 
 
@@ -124,51 +175,60 @@ class Geometry:
 
 # ------------------------------------------------------------------------------------------ kernels
 def _im2col(x, geo: Geometry, out_sp: tuple):
-    """Columns (G, C/G * prod(kernel), N * prod(out_sp)): one copy of the strided window view."""
+    """Columns (N, G, C/G * prod(kernel), prod(out_sp)): one copy of the strided window view, whose
+    innermost run goes along the output positions (contiguous reads for stride 1)."""
     n, c = x.shape[:2]
     nd, g = geo.nd, geo.num_group
     xpad = pad_input(x, geo.pad, geo.pad)
     win = windows(xpad, out_sp, geo.kernel, geo.stride, geo.dilate)  # (N, C, *O, *K)
-    # (C, *K, N, *O): the innermost copy runs along the output positions
-    perm = (1, *range(2 + nd, 2 + 2 * nd), 0, *range(2, 2 + nd))
-    cols = win.transpose(perm).reshape(g, (c // g) * int(np.prod(geo.kernel)), n * int(np.prod(out_sp)))
-    return cols
+    perm = (0, 1, *range(2 + nd, 2 + 2 * nd), *range(2, 2 + nd))  # (N, C, *K, *O)
+    cols = empty_buffer(x, (n, c, *geo.kernel, *out_sp), x.dtype)
+    cols[...] = win.transpose(perm)
+    return cols.reshape(n, g, (c // g) * int(np.prod(geo.kernel)), int(np.prod(out_sp)))
 
 
 def conv_forward(x, w, geo: Geometry):
-    """y = conv(x, w), no bias: (N, C, *S) x (F, C/G, *K) -> (N, F, *O); also returns the columns."""
+    """y = conv(x, w), no bias: (N, C, *S) x (F, C/G, *K) -> (N, F, *O); also returns the columns.
+
+    One ``matmul`` (G, F/G, C/G*K) x (N, G, C/G*K, P) gives (N, G, F/G, P), already in NCHW order.
+    """
     xp = xp_of(x)
     n = x.shape[0]
     f = w.shape[0]
     g = geo.num_group
     out_sp = geo.out_shape(x.shape[2:])
     cols = _im2col(x, geo, out_sp)
-    wm = w.reshape(g, f // g, -1)
-    y = xp.matmul(wm, cols)  # (G, F/G, N*P)
-    y = y.reshape((f, n, *out_sp))
-    return xp.ascontiguousarray(y.swapaxes(0, 1)), cols
+    y = xp.matmul(w.reshape(g, f // g, -1), cols)
+    return y.reshape((n, f, *out_sp)), cols
 
 
 def conv_data_grad(gy, w, geo: Geometry, data_shape: tuple):
-    """Adjoint of conv in x: col2im(w^T g), shaped ``data_shape``."""
+    """Adjoint of conv in x: col2im(w^T g), shaped ``data_shape``.
+
+    One ``matmul`` gives the column gradients (N, G, C/G*K, P); col2im then adds them back with one
+    strided slice add per kernel offset.
+    """
     xp = xp_of(gy)
     nd, grp = geo.nd, geo.num_group
     n, f = gy.shape[:2]
-    out_sp = gy.shape[2:]
+    out_sp = tuple(gy.shape[2:])
     c = data_shape[1]
-    gm = xp.ascontiguousarray(gy.swapaxes(0, 1)).reshape(grp, f // grp, -1)  # (G, F/G, N*P)
     wm = w.reshape(grp, f // grp, -1)  # (G, F/G, C/G*K)
-    dcols = xp.matmul(wm.swapaxes(1, 2), gm)  # (G, C/G*K, N*P)
-    dcols = dcols.reshape((c, *geo.kernel, n, *tuple(out_sp)))
+    dcols = empty_buffer(gy, (n, grp, wm.shape[2], int(np.prod(out_sp))), np.result_type(gy.dtype, w.dtype))
+    xp.matmul(wm.swapaxes(1, 2), gy.reshape(n, grp, f // grp, -1), out=dcols)  # (N, G, C/G*K, P)
+    dcols = dcols.reshape((n, c, *geo.kernel, *out_sp))
     padded = tuple(data_shape[2 + i] + 2 * geo.pad[i] for i in range(nd))
     # any rows past the last window (and past the padded input, for Deconvolution's adj) stay zero
     need = tuple(max(padded[i], geo.dilate[i] * (geo.kernel[i] - 1) + geo.stride[i] * (out_sp[i] - 1) + 1)
                  for i in range(nd))
-    dxpad = xp.zeros((c, n, *need), dtype=gy.dtype)
+    dxpad = xp.zeros((n, c, *need), dtype=gy.dtype)
+    every = (slice(None), slice(None))
     for k in window_offsets(geo.kernel):
-        dxpad[(slice(None), slice(None), *offset_slices(k, out_sp, geo.stride, geo.dilate))] += dcols[(slice(None), *k)]
+        dxpad[(*every, *offset_slices(k, out_sp, geo.stride, geo.dilate))] += dcols[(*every, *k)]
+    if need == tuple(data_shape[2:]):
+        return dxpad
     crop = tuple(slice(geo.pad[i], geo.pad[i] + data_shape[2 + i]) for i in range(nd))
-    return xp.ascontiguousarray(dxpad[(slice(None), slice(None), *crop)].swapaxes(0, 1))
+    return xp.ascontiguousarray(dxpad[(*every, *crop)])
 
 
 def conv_weight_grad(x, gy, geo: Geometry, weight_shape: tuple, cols=None):
@@ -176,12 +236,20 @@ def conv_weight_grad(x, gy, geo: Geometry, weight_shape: tuple, cols=None):
     if the forward kept them)."""
     xp = xp_of(x)
     grp = geo.num_group
-    f = gy.shape[1]
-    out_sp = gy.shape[2:]
+    n, f = gy.shape[:2]
+    out_sp = tuple(gy.shape[2:])
     if cols is None or cols.size == 0:
-        cols = _im2col(x, geo, tuple(out_sp))  # (G, C/G*K, N*P)
-    gm = xp.ascontiguousarray(gy.swapaxes(0, 1)).reshape(grp, f // grp, -1)
-    dw = xp.matmul(gm, cols.swapaxes(1, 2))  # (G, F/G, C/G*K)
+        cols = _im2col(x, geo, out_sp)  # (N, G, C/G*K, P)
+    p = cols.shape[3]
+    gm = gy.reshape(n, grp, f // grp, p)
+    if f // grp <= p:
+        # per-image products (N, G, F/G, C/G*K) are no larger than the columns: batch them and sum
+        dw = xp.matmul(gm, cols.swapaxes(2, 3)).sum(axis=0)
+    else:
+        # one GEMM over all images and positions: (G, F/G, N*P) x (G, N*P, C/G*K)
+        gcat = gm.transpose(1, 2, 0, 3).reshape(grp, f // grp, n * p)
+        ccat = cols.transpose(1, 0, 3, 2).reshape(grp, n * p, -1)
+        dw = xp.matmul(gcat, ccat)
     return dw.reshape(weight_shape)
 
 
@@ -252,7 +320,7 @@ def Convolution(data, weight, bias=None, *, kernel=(), stride=(), dilate=(), pad
     y, cols = conv_forward(data, weight, geo)
     # the columns are kept (hidden output) only while recording, for the weight gradient
     if not _state.recording:
-        cols = cols[:0, :0, :0]
+        cols = xp_of(cols).zeros((0, 0, 0, 0), dtype=cols.dtype)
     return _add_bias(y, bias, geo.nd), cols
 
 

@@ -84,7 +84,8 @@ class PoolGeometry:
         return w.reshape((*w.shape[:2 + self.nd], -1))
 
     def scatter(self, xp, parts, whole, data_shape: tuple, dtype):
-        """Sum ``parts(j)`` (shaped like the output) into each window's ``j``-th offset, cropped to the input.
+        """Sum ``parts(j, out)`` (shaped like the output) into each window's ``j``-th offset, cropped to the
+        input; ``parts`` writes into ``out`` (a strided view) when given one, else returns an array.
 
         Large kernels whose windows do not overlap (global pooling) instead write ``whole()``, shaped
         (N, C, *out, *kernel), through a window view in one assignment.
@@ -98,8 +99,11 @@ class PoolGeometry:
             self.windows(out)[...] = whole()
         else:
             for j, k in enumerate(window_offsets(self.kernel)):
-                out[(slice(None), slice(None), *offset_slices(k, self.out_sp, self.stride, (1,) * self.nd))] += \
-                    parts(j)
+                view = out[(slice(None), slice(None), *offset_slices(k, self.out_sp, self.stride, (1,) * self.nd))]
+                if apart:  # windows do not overlap: each position is written once
+                    parts(j, view)
+                else:
+                    view += parts(j, None)
         crop = tuple(slice(self.pad[i], self.pad[i] + sp[i]) for i in range(self.nd))
         return out[(slice(None), slice(None), *crop)]
 
@@ -166,13 +170,14 @@ def _argmax(geo: PoolGeometry, x):
         flat = geo.flat_windows(xpad)
         idx = flat.argmax(axis=-1)
         return xp.take_along_axis(flat, idx[..., None], axis=-1)[..., 0], idx.astype(np.int32)
-    views = _offset_views(geo, xpad)
-    out = next(views).copy()
-    idx = xp.zeros(out.shape, dtype=np.int32)
-    for j, v in enumerate(views, 1):
-        better = v > out
-        xp.copyto(out, v, where=better)
-        idx[better] = j
+    views = list(_offset_views(geo, xpad))
+    out = views[0].copy()
+    for v in views[1:]:
+        xp.maximum(out, v, out=out)
+    # the first offset holding the maximum: later offsets are overwritten by earlier ones
+    idx = xp.zeros(out.shape, dtype=np.uint8)
+    for j in range(len(views) - 1, -1, -1):
+        xp.copyto(idx, j, where=views[j] == out)
     return out, idx
 
 
@@ -255,8 +260,13 @@ def _backward_Pooling_avg(grad, *, data_shape=(), kernel=(), pool_type="avg", gl
         grad = grad / xp_of(grad).asarray(geo.divisor(data_shape, grad.dtype, cip))
     xp = xp_of(grad)
     spread = grad.reshape(grad.shape + (1,) * geo.nd)
-    res = geo.scatter(xp, lambda j: grad, lambda: xp.broadcast_to(spread, grad.shape + geo.kernel), data_shape,
-                      grad.dtype)
+    def part(j, view):
+        if view is None:
+            return grad
+        view[...] = grad
+        return view
+
+    res = geo.scatter(xp, part, lambda: xp.broadcast_to(spread, grad.shape + geo.kernel), data_shape, grad.dtype)
     return xp.ascontiguousarray(res)
 
 
@@ -281,8 +291,10 @@ def _backward_Pooling_max(grad, index, *, data_shape=(), kernel=(), pool_type="m
         xp.put_along_axis(flat, index[..., None].astype(np.intp), grad[..., None], axis=-1)
         return flat.reshape(grad.shape + geo.kernel)
 
-    res = geo.scatter(xp, lambda j: xp.where(index == j, grad, 0).astype(grad.dtype, copy=False), whole,
-                      data_shape, grad.dtype)
+    def part(j, view):
+        return xp.multiply(grad, index == j, out=view)
+
+    res = geo.scatter(xp, part, whole, data_shape, grad.dtype)
     return xp.ascontiguousarray(res)
 
 

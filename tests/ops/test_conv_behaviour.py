@@ -172,3 +172,28 @@ def test_third_order_gradient_of_a_conv_net():
         return (gx * v).sum()
 
     check_gradient(f, [rng.standard_normal((2, 1, 3, 3))])
+
+
+def test_pooled_buffers_are_not_shared_between_live_graphs():
+    """Convolution keeps its im2col columns for the weight gradient in a reused buffer; graphs alive at
+    the same time (and calls in between) must each keep their own."""
+    rng = np.random.default_rng(0)
+    xs = [nd.array(rng.standard_normal((2, 3, 6, 6)).astype(np.float32)) for _ in range(4)]
+    w = nd.array(rng.standard_normal((4, 3, 3, 3)).astype(np.float32))
+    kw = dict(kernel=(3, 3), pad=(1, 1), num_filter=4, no_bias=True)
+
+    def wgrad(x):
+        w.attach_grad()
+        with autograd.record():
+            y = nd.Convolution(x, w, **kw)
+        y.backward()
+        return w.grad.asnumpy().copy()
+
+    alone = [wgrad(x) for x in xs]
+    w.attach_grad()
+    with autograd.record():
+        ys = [nd.Convolution(x, w, **kw) for x in xs]
+    nd.Convolution(xs[0] * 2, w, **kw)  # an unrecorded call in between
+    for y, want in zip(ys, alone):
+        (g,) = autograd.grad(y, [w], retain_graph=True)
+        np.testing.assert_allclose(g.asnumpy(), want, rtol=1e-5, atol=1e-5)
