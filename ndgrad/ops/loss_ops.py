@@ -203,7 +203,7 @@ def _smooth_l1_vjp(n, g):
     return g * (inner * (x * s2) + (1 - inner) * F.sign(x))
 
 
-@defop(vjp=_smooth_l1_vjp, fluent=True)
+@defop(vjp=_smooth_l1_vjp)
 def smooth_l1(data, *, scalar=1.0):
     """Smooth L1 loss, element-wise: ``0.5 * (scalar * x) ** 2`` where ``|x| < 1 / scalar ** 2``, else
     ``|x| - 0.5 / scalar ** 2``."""

@@ -294,7 +294,7 @@ def _softmin_vjp(n, g):
     return _temper(n, -(y * (g - F.sum(g * y, axis=axis, keepdims=True))))
 
 
-@defop(vjp=_softmin_vjp, save_outputs=True)
+@defop(vjp=_softmin_vjp, save_outputs=True, fluent=True)
 def softmin(data, *, axis=-1, temperature=None, dtype=None, use_length=False):
     """Applies the softmin function along ``axis``: ``exp(-x / T) / sum(exp(-x / T))``."""
     if use_length:
@@ -341,7 +341,7 @@ def Dropout(data, *, p=0.5, mode="training", axes=(), cudnn_off=False):
         raise MXNetError(f"Dropout: p must be in [0, 1], got {p}")
     active = mode == "always" or autograd.is_training()
     if not active or p == 0:
-        return data, np.zeros(0, data.dtype)
+        return data.copy(), np.zeros(0, data.dtype)  # a new array, as MXNet's
     axes = (axes,) if isinstance(axes, int) else tuple(axes or ())
     mshape = tuple(1 if (i in axes or i - data.ndim in axes) else d for i, d in enumerate(data.shape))
     from ..ndarray import random as _random

@@ -47,7 +47,10 @@ def test_dropout_scales_kept_elements_and_zeroes_about_p():
 
 def test_dropout_is_identity_outside_training_and_active_with_always():
     x = nd.array(np.arange(12.0).reshape(3, 4))
-    np.testing.assert_array_equal(nd.Dropout(x, p=0.5).asnumpy(), x.asnumpy())
+    y = nd.Dropout(x, p=0.5)
+    np.testing.assert_array_equal(y.asnumpy(), x.asnumpy())
+    y[:] = 5  # the output is a new array, as in MXNet
+    assert x.asnumpy()[0, 0] == 0
     with autograd.record(train_mode=False):
         np.testing.assert_array_equal(nd.Dropout(x, p=0.5).asnumpy(), x.asnumpy())
     y = nd.Dropout(nd.ones((100, 100)), p=0.5, mode="always").asnumpy()
