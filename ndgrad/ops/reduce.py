@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd import Node
-from ..base import MXNetError, np_dtype
-from .registry import defop
+from ..base import MXNetError, MXNetValueError, np_dtype
+from .registry import bind_public, defop
 from .registry import fn as F
 
 
@@ -255,6 +255,45 @@ def cumsum(a, *, axis=None, dtype=None):
         return np.cumsum(a.reshape(-1), dtype=dt)
     ax = reduce_axes("cumsum", a.ndim, int(axis))[0]
     return np.cumsum(a, axis=ax, dtype=dt)
+
+
+@defop(num_outputs=2)
+def _histogram(data, bins=None, *, bin_cnt=None, range=None):
+    """Counts of ``data`` in bins (int64) and the bin edges (in data's dtype); the last bin is closed."""
+    flat = data.reshape(-1)
+    if bins is not None:
+        counts, _ = np.histogram(flat, bins=bins)
+        return counts.astype(np.int64), bins.copy()
+    if bin_cnt is None or range is None:
+        raise MXNetError("_histogram: give either a bins array or both bin_cnt and range")
+    nb = int(bin_cnt)
+    if data.dtype.kind in "iu":  # MXNet truncates the edges to the integer dtype, then bins by them
+        edges = np.linspace(float(range[0]), float(range[1]), nb + 1).astype(data.dtype)
+        counts, _ = np.histogram(flat, bins=edges)
+        return counts.astype(np.int64), edges
+    counts, edges = np.histogram(flat, bins=nb, range=tuple(float(v) for v in range))
+    return counts.astype(np.int64), edges.astype(data.dtype)
+
+
+def histogram(a, bins=10, range=None):
+    """Computes the histogram of ``a``: ``bins`` an int (with ``range``) or an NDArray of bin edges.
+
+    Returns ``[counts, edges]``; with an int ``bins`` and no ``range`` the data's min and max set the range
+    and both results are float32 (MXNet computes that case with NumPy).
+    """
+    from ..ndarray.ndarray import NDArray
+    if isinstance(bins, NDArray):
+        return F._histogram(a, bins)
+    if isinstance(bins, (int, np.integer)):
+        if range is None:
+            from ..ndarray.creation import array
+            counts, edges = np.histogram(a.asnumpy(), bins=int(bins))
+            return array(counts, ctx=a.context, dtype=np.float32), array(edges, ctx=a.context, dtype=np.float32)
+        return F._histogram(a, bin_cnt=int(bins), range=tuple(range))
+    raise MXNetValueError("bins argument should be either an integer or an NDArray")
+
+
+bind_public("histogram", histogram)
 
 
 def _sum_to_shape_vjp(n, g):

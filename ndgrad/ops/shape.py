@@ -286,6 +286,26 @@ def concat(*data, dim=1, num_args=None):
     return np.concatenate(data, axis=ax)
 
 
+def concatenate(arrays, axis=0, always_copy=True):
+    """Joins a list of arrays along ``axis`` (deprecated in MXNet: use :func:`concat`).
+
+    MXNet asserts on bad input (AssertionError) and does not record this; ndgrad records it as ``concat``.
+    """
+    assert isinstance(arrays, list) and arrays and isinstance(arrays[0], NDArray), \
+        "concatenate: arrays must be a non-empty list of NDArrays"
+    if not always_copy and len(arrays) == 1:
+        return arrays[0]
+    first = arrays[0]
+    for arr in arrays[1:]:
+        assert arr.shape[:axis] == first.shape[:axis] and arr.shape[axis + 1:] == first.shape[axis + 1:], \
+            f"concatenate: shapes {[a.shape for a in arrays]} differ outside axis {axis}"
+        assert arr.dtype == first.dtype, f"concatenate: dtypes {[a.dtype for a in arrays]} differ"
+    return F.concat(*arrays, dim=axis)
+
+
+bind_public("concatenate", concatenate)
+
+
 def _stack_vjp(n, g):
     if len(n.inputs) == 1:
         return (F.reshape(g, shape=n.inputs[0].shape),)

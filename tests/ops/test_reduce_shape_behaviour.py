@@ -156,3 +156,12 @@ def test_value_errors_where_mxnet_raises_valueerror():
         nd.zeros((2, 2)).broadcast_to((2, 3))
     with pytest.raises(ValueError):
         nd.zeros((2, 2)).broadcast_to((2,))
+
+
+def test_concatenate_legacy_function():
+    a, b = nd.array([[1.0, 2.0]]), nd.array([[3.0, 4.0]])
+    assert nd.concatenate([a, b]).asnumpy().tolist() == [[1, 2], [3, 4]]
+    assert nd.concatenate([a, b], axis=1).shape == (1, 4)
+    assert nd.concatenate([a], always_copy=False) is a
+    with pytest.raises(AssertionError):
+        nd.concatenate([a, nd.zeros((1, 3))])

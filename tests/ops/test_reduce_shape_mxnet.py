@@ -156,3 +156,17 @@ def test_diag_matches_mxnet():
     for k in (-1, 0, 2):
         np.testing.assert_array_equal(nd.array(G["v"]).diag(k).asnumpy(), G[f"diagv_k{k}"])
     np.testing.assert_array_equal(nd.diag(nd.array(G["a3"]), k=-1, axis1=2, axis2=0).asnumpy(), G["diag3d"])
+
+
+@pytest.mark.parametrize("name,dtype,kw", [
+    ("range", "float32", {"bins": 5, "range": (0, 5)}), ("norange", "float32", {"bins": 4}),
+    ("int", "int32", {"bins": 3, "range": (0, 5)}), ("f64", "float64", {"bins": 7, "range": (-1, 6)}),
+    ("edges", "float32", {"bins": "edges"})])
+def test_histogram_matches_mxnet(name, dtype, kw):
+    if kw["bins"] == "edges":
+        kw = {"bins": nd.array([-1, 0.5, 2, 6])}
+    counts, edges = nd.histogram(nd.array(G["hx"], dtype=dtype), **kw)
+    want_c, want_e = G[f"hist_{name}_c"], G[f"hist_{name}_e"]
+    assert counts.dtype == want_c.dtype and edges.dtype == want_e.dtype
+    np.testing.assert_array_equal(counts.asnumpy(), want_c)
+    np.testing.assert_allclose(edges.asnumpy(), want_e, rtol=1e-6)

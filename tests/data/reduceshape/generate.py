@@ -194,6 +194,14 @@ def goldens():
     for k in (-1, 0, 2):
         g[f"diagv_k{k}"] = nd.diag(nd.array(v), k=k).asnumpy()
     g["diag3d"] = nd.diag(nd.array(a3), k=-1, axis1=2, axis2=0).asnumpy()
+    hx = rng.uniform(-1, 6, 50).astype(np.float32)
+    g["hx"] = hx
+    for name, dt, kw in [("range", "float32", {"bins": 5, "range": (0, 5)}), ("norange", "float32", {"bins": 4}),
+                         ("int", "int32", {"bins": 3, "range": (0, 5)}),
+                         ("f64", "float64", {"bins": 7, "range": (-1, 6)}),
+                         ("edges", "float32", {"bins": nd.array([-1, 0.5, 2, 6])})]:
+        c, e = nd.histogram(nd.array(hx, dtype=dt), **kw)
+        g[f"hist_{name}_c"], g[f"hist_{name}_e"] = c.asnumpy(), e.asnumpy()
     return g
 
 
@@ -202,7 +210,7 @@ NAMES = ["sum", "mean", "prod", "nansum", "nanprod", "max", "min", "norm", "argm
          "expand_dims", "squeeze", "transpose", "swapaxes", "SwapAxis", "moveaxis", "concat", "Concat", "stack",
          "split", "SliceChannel", "split_v2", "tile", "repeat", "flip", "reverse", "pad", "Pad", "broadcast_to",
          "broadcast_like", "broadcast_axis", "broadcast_axes", "depth_to_space", "space_to_depth", "diag",
-         "shape_array", "size_array", "sum_axis", "max_axis", "min_axis"]
+         "shape_array", "size_array", "sum_axis", "max_axis", "min_axis", "histogram", "concatenate"]
 
 # (op, input shape, input dtype, kwargs): output shapes and dtypes (or the error) are recorded
 CASES = [

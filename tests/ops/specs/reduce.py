@@ -59,6 +59,8 @@ SPECS = [
     OpSpec("argmin", gen=_distinct((3, 4)), ref=lambda x: np.argmin(x, axis=0)[None].astype(float),
            attrs={"axis": 0, "keepdims": True}),
     OpSpec("argmax_channel", gen=_distinct((2, 3, 4)), ref=lambda x: np.argmax(x, axis=1).astype(float)),
+    OpSpec("_histogram", [(20,)], lambda x: [np.histogram(x, bins=4, range=(-2, 2))[0], np.linspace(-2, 2, 5)],
+           attrs={"bin_cnt": 4, "range": (-2, 2)}),
     OpSpec("_sum_to_shape", [(2, 3, 4)], lambda x: x.sum(axis=(0, 2), keepdims=True)[0],
            attrs={"shape": (3, 1)}),
 ]
