@@ -215,3 +215,20 @@ def test_recordio_datasets_read_mxnet_written_file():
         np.testing.assert_allclose(np.asarray(label, np.float32), gold[f"label{i}"])
     batches = list(DataLoader(ds.transform_first(T.ToTensor()).take(2), batch_size=1, num_workers=2))
     assert [b[0].shape for b in batches] == [(1, 3, 3, 4)] * 2  # the reader reopens its file in each worker
+
+
+def test_transforms_are_blocks_as_in_mxnet():
+    import pickle
+
+    from ndgrad import gluon
+    assert isinstance(T.ToTensor(), gluon.HybridBlock) and isinstance(T.RandomResizedCrop(3), gluon.Block)
+    assert not isinstance(T.CenterCrop(3), gluon.HybridBlock)
+    c = T.Compose([T.Resize(4), T.ToTensor(), T.Normalize(0.5, 0.5), T.CenterCrop(2)])
+    assert isinstance(c, gluon.nn.Sequential) and len(c) == 2  # the three HybridBlocks are grouped
+    assert isinstance(c[0], gluon.nn.HybridSequential) and len(c[0]) == 3
+    net = gluon.nn.HybridSequential()
+    net.add(T.ToTensor(), T.Normalize(0.5, 0.25))
+    net.hybridize()
+    np.testing.assert_allclose(net(IMG).asnumpy(), GOLD["normalize_scalar"], atol=1e-6)
+    c2 = pickle.loads(pickle.dumps(c))  # workers may receive transforms pickled
+    assert c2(IMG.astype("float32")).shape == c(IMG.astype("float32")).shape

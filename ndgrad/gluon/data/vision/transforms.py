@@ -14,6 +14,8 @@ import numpy as np
 
 from ....base import numeric_types, np_dtype
 from ....ndarray import NDArray
+from ...block import Block, HybridBlock
+from ...nn import HybridSequential, Sequential
 
 __all__ = ["Compose", "Cast", "ToTensor", "Normalize", "Resize", "CenterCrop", "CropResize", "RandomResizedCrop",
            "RandomFlipLeftRight", "RandomFlipTopBottom", "RandomBrightness", "RandomContrast", "RandomSaturation",
@@ -27,7 +29,11 @@ _EIGVEC = np.array([[-0.5675, 0.7192, 0.4009],
 
 
 def _raw(x: Any) -> np.ndarray:
-    return x.asnumpy() if isinstance(x, NDArray) else np.asarray(x)
+    """The host array behind ``x`` (no copy: transforms never write into their input)."""
+    if isinstance(x, NDArray):
+        from ....backend import to_host
+        return to_host(x._data)
+    return np.asarray(x)
 
 
 def _wrap(raw: np.ndarray, like: Any) -> Any:
@@ -98,74 +104,94 @@ def _scale_down(src_size: tuple, size: tuple) -> tuple:
     return int(w), int(h)
 
 
-class _Transform:
-    """Base of the transforms: a picklable callable (MXNet's are Blocks; ``hybridize`` is accepted)."""
+class _Transform(Block):
+    """Base of the Block transforms (random ones, which MXNet keeps out of hybridized graphs)."""
 
-    def __call__(self, x: Any, *args: Any) -> Any:
-        return self.forward(x, *args)
+    def __init__(self):
+        super().__init__()
 
     def forward(self, x: Any, *args: Any) -> Any:
         raise NotImplementedError
-
-    def hybridize(self, *args: Any, **kwargs: Any) -> None:
-        """Transforms run eagerly on NumPy; nothing to compile."""
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
 
 
-class Compose(_Transform):
-    """Apply transforms one after another."""
+class _HybridTransform(HybridBlock):
+    """Base of the HybridBlock transforms: ``hybrid_forward(F, x)`` runs the NumPy implementation."""
 
-    def __init__(self, transforms: list):
-        self._children = list(transforms)
+    def __init__(self):
+        super().__init__()
 
     def forward(self, x: Any, *args: Any) -> Any:
-        for t in self._children:
-            x = t(x)
-        return x
+        return self._apply(x)  # no Parameters to gather: skip HybridBlock's per-call bookkeeping
 
-    def __len__(self) -> int:
-        return len(self._children)
+    def hybrid_forward(self, F: Any, x: Any, *args: Any) -> Any:
+        return self._apply(x)
 
-    def __getitem__(self, i: int) -> Any:
-        return self._children[i]
+    def _apply(self, x: Any) -> Any:
+        raise NotImplementedError
 
     def __repr__(self) -> str:
-        inner = "\n".join(f"  ({i}): {t!r}" for i, t in enumerate(self._children))
-        return f"Compose(\n{inner}\n)"
+        return f"{type(self).__name__}()"
 
 
-class Cast(_Transform):
+class Compose(Sequential):
+    """Apply transforms one after another; runs of consecutive HybridBlocks are grouped into a hybridized
+    HybridSequential, as in MXNet."""
+
+    def __init__(self, transforms: list):
+        super().__init__()
+        hybrid: list = []
+        for t in [*transforms, None]:
+            if isinstance(t, HybridBlock):
+                hybrid.append(t)
+                continue
+            if len(hybrid) == 1:
+                self.add(hybrid[0])
+            elif len(hybrid) > 1:
+                group = HybridSequential()
+                group.add(*hybrid)
+                group.hybridize()
+                self.add(group)
+            hybrid = []
+            if t is not None:
+                self.add(t)
+
+
+class Cast(_HybridTransform):
     """Cast the input to ``dtype``."""
 
     def __init__(self, dtype: Any = "float32"):
+        super().__init__()
         self._dtype = dtype
 
-    def forward(self, x):
+    def _apply(self, x):
         return _wrap(_raw(x).astype(np_dtype(self._dtype)), x)
 
 
-class ToTensor(_Transform):
+class ToTensor(_HybridTransform):
     """(H, W, C) in [0, 255] -> (C, H, W) float32 in [0, 1] (also (N, H, W, C) -> (N, C, H, W))."""
 
-    def forward(self, x):
+    def _apply(self, x):
         raw = _raw(x)
         if raw.ndim not in (3, 4):
             raise ValueError(f"ToTensor expects a 3-D (H, W, C) or 4-D (N, H, W, C) image, got shape {raw.shape}")
-        out = np.moveaxis(raw, -1, -3).astype(np.float32)
-        out /= np.float32(255.0)
-        return _wrap(np.ascontiguousarray(out), x)
+        src = np.moveaxis(raw, -1, -3)
+        out = np.empty(src.shape, np.float32)
+        np.divide(src, np.float32(255.0), out=out, dtype=np.float32)
+        return _wrap(out, x)
 
 
-class Normalize(_Transform):
+class Normalize(_HybridTransform):
     """``(x - mean[c]) / std[c]`` on a (C, H, W) or (N, C, H, W) tensor."""
 
     def __init__(self, mean: Any = 0.0, std: Any = 1.0):
+        super().__init__()
         self._mean = mean
         self._std = std
 
-    def forward(self, x):
+    def _apply(self, x):
         raw = _raw(x)
         if raw.ndim not in (3, 4):
             raise ValueError(f"Normalize expects a (C, H, W) or (N, C, H, W) tensor, got shape {raw.shape}")
@@ -179,15 +205,16 @@ class Normalize(_Transform):
         return _wrap(out.astype(np.float32, copy=False), x)
 
 
-class Resize(_Transform):
+class Resize(_HybridTransform):
     """Resize to ``size`` = (width, height) or an int (square; with ``keep_ratio``, the short side)."""
 
     def __init__(self, size: Any, keep_ratio: bool = False, interpolation: int = 1):
+        super().__init__()
         self._keep = keep_ratio
         self._size = size
         self._interpolation = interpolation
 
-    def forward(self, x):
+    def _apply(self, x):
         raw = _raw(x)
         H, W = raw.shape[-3], raw.shape[-2]
         if isinstance(self._size, numeric_types):
@@ -203,15 +230,16 @@ class Resize(_Transform):
         return _wrap(_resize(raw, w, h, self._interpolation), x)
 
 
-class CropResize(_Transform):
+class CropResize(_HybridTransform):
     """Crop the (width, height) box at (x, y), then optionally resize to ``size``."""
 
     def __init__(self, x: int, y: int, width: int, height: int, size: Any = None, interpolation: Any = None):
+        super().__init__()
         self._x, self._y, self._width, self._height = x, y, width, height
         self._size = (size, size) if isinstance(size, numeric_types) else size
         self._interpolation = 1 if interpolation is None else interpolation
 
-    def forward(self, x):
+    def _apply(self, x):
         return _wrap(_crop(_raw(x), self._x, self._y, self._width, self._height, self._size,
                            self._interpolation), x)
 
@@ -220,6 +248,7 @@ class CenterCrop(_Transform):
     """Crop the center to ``size`` (w, h) (an int for a square), resizing when the image is smaller."""
 
     def __init__(self, size: Any, interpolation: int = 1):
+        super().__init__()
         self._size = (size, size) if isinstance(size, numeric_types) else tuple(size)
         self._interpolation = interpolation
 
@@ -237,6 +266,7 @@ class RandomResizedCrop(_Transform):
 
     def __init__(self, size: Any, scale: tuple = (0.08, 1.0), ratio: tuple = (3.0 / 4.0, 4.0 / 3.0),
                  interpolation: int = 1):
+        super().__init__()
         self._size = (size, size) if isinstance(size, numeric_types) else tuple(size)
         self._scale = scale
         self._ratio = ratio
@@ -259,20 +289,20 @@ class RandomResizedCrop(_Transform):
         return CenterCrop(self._size, self._interpolation)(x)
 
 
-class RandomFlipLeftRight(_Transform):
+class RandomFlipLeftRight(_HybridTransform):
     """Flip the image horizontally with probability 0.5."""
 
-    def forward(self, x):
+    def _apply(self, x):
         if np.random.random() < 0.5:
             return x
         raw = _raw(x)
         return _wrap(np.ascontiguousarray(np.flip(raw, axis=raw.ndim - 2)), x)
 
 
-class RandomFlipTopBottom(_Transform):
+class RandomFlipTopBottom(_HybridTransform):
     """Flip the image vertically with probability 0.5."""
 
-    def forward(self, x):
+    def _apply(self, x):
         if np.random.random() < 0.5:
             return x
         raw = _raw(x)
@@ -330,13 +360,14 @@ def _lighting(raw: np.ndarray, alpha_std: float) -> np.ndarray:
     return _saturate(raw.astype(np.float32) + pca, raw.dtype)
 
 
-class _RandomFactor(_Transform):
+class _RandomFactor(_HybridTransform):
     _fn: Any = None
 
     def __init__(self, amount: float):
+        super().__init__()
         self._args = (max(0.0, 1.0 - amount), 1.0 + amount)
 
-    def forward(self, x):
+    def _apply(self, x):
         alpha = np.random.uniform(*self._args)
         return _wrap(type(self)._fn(_raw(x), alpha), x)
 
@@ -365,13 +396,14 @@ class RandomHue(_RandomFactor):
     _fn = staticmethod(_hue)
 
 
-class RandomColorJitter(_Transform):
+class RandomColorJitter(_HybridTransform):
     """Brightness, contrast, saturation and hue jitter (those that are non-zero), in random order."""
 
     def __init__(self, brightness: float = 0, contrast: float = 0, saturation: float = 0, hue: float = 0):
+        super().__init__()
         self._args = (brightness, contrast, saturation, hue)
 
-    def forward(self, x):
+    def _apply(self, x):
         raw = _raw(x)
         fns = [f for f, a in zip((_brightness, _contrast, _saturation, _hue), self._args, strict=True) if a > 0]
         amounts = [a for a in self._args if a > 0]
@@ -381,13 +413,14 @@ class RandomColorJitter(_Transform):
         return _wrap(raw, x)
 
 
-class RandomLighting(_Transform):
+class RandomLighting(_HybridTransform):
     """AlexNet-style PCA lighting noise with standard deviation ``alpha``."""
 
     def __init__(self, alpha: float):
+        super().__init__()
         self._alpha = alpha
 
-    def forward(self, x):
+    def _apply(self, x):
         return _wrap(_lighting(_raw(x), self._alpha), x)
 
 
@@ -395,6 +428,7 @@ class RandomApply(_Transform):
     """Apply ``transforms`` with probability ``p``."""
 
     def __init__(self, transforms: Any, p: float = 0.5):
+        super().__init__()
         self.transforms = transforms
         self.p = p
 
