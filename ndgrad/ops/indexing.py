@@ -108,9 +108,23 @@ def _getitem_backward(grad, data, *, key=()):
     target = out[key].shape
     if _is_basic(key):
         out[key] = grad.reshape(target)
+    elif isinstance(key, tuple) and len(key) == 1 and isinstance(key[0], np.ndarray) and key[0].dtype.kind in "iu":
+        _add_rows(out, key[0].reshape(-1), grad.reshape(key[0].size, -1))
     else:
         np.add.at(out, key, grad.reshape(target))
     return out
+
+
+def _add_rows(out, rows, g2):
+    """``out[rows] += g2`` with repeated rows summed (the gradient of take/Embedding along axis 0), fast."""
+    n = out.shape[0]
+    rows = np.where(rows < 0, rows + n, rows)
+    flat = out.reshape(n, -1)
+    if rows.size <= 1 or np.bincount(rows, minlength=n).max() <= 1:
+        flat[rows] = g2
+    else:
+        m = flat.shape[1]
+        np.add.at(flat.reshape(-1), (rows[:, None] * m + np.arange(m)).reshape(-1), g2.reshape(-1))
 
 
 def getitem(data: NDArray, key) -> NDArray:
@@ -433,6 +447,7 @@ def SequenceReverse(data, sequence_length=None, *, use_sequence_length=False, ax
 def _embedding_vjp(n, g):
     idx, w = n.inputs
     return None, _scatter(g, w, (_bound("Embedding", idx._data, w.shape[0], "clip"),))
+
 
 
 @defop(vjp=_embedding_vjp)
