@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..backend import to_host
+from ..backend import to_device, to_host
 from ..base import MXNetError
 from ..ndarray.ndarray import NDArray
 from .registry import bind_public, defop
@@ -18,7 +18,9 @@ from .registry import fn as F
 
 
 def _const(node, raw):
-    return node.array_cls(raw, node.ctx)
+    """A host array as an NDArray outside the graph, on the node's context."""
+    ctx = node.ctx
+    return node.array_cls(to_device(raw, ctx.device_type, ctx.device_id), ctx)
 
 
 # ---------------------------------------------------------------------------------------------- SoftmaxOutput
@@ -75,7 +77,7 @@ def _softmax_output_target(data, label, at):
 def _softmax_output_vjp(n, g):
     data, label = n.inputs
     at = n.attrs
-    target, scale = _softmax_output_target(data._data, label._data, at)
+    target, scale = _softmax_output_target(to_host(data._data), to_host(label._data), at)
     axis = _softmax_axis(data, at["multi_output"], at["preserve_shape"])
     if axis is None:
         p = F.reshape(F.softmax(F.reshape(data, shape=(data.shape[0], -1)), axis=1), shape=data.shape)
@@ -180,7 +182,7 @@ def _make_loss_vjp(n, g):
     if norm == "batch":
         scale = scale / data.shape[0]
     elif norm == "valid":
-        valid = float(np.sum(data._data > at["valid_thresh"]))
+        valid = float(np.sum(to_host(data._data) > at["valid_thresh"]))
         scale = scale / max(valid, 1.0)
     return F.ones_like(data) * scale
 
@@ -214,7 +216,7 @@ def smooth_l1(data, *, scalar=1.0):
 
 # ---------------------------------------------------------------------------------------------- softmax_cross_entropy
 def _onehot_of(n, data, label):
-    lab = label._data.reshape(-1).astype(np.int64)
+    lab = to_host(label._data).reshape(-1).astype(np.int64)
     oh = np.zeros(data.shape, data.dtype)
     oh[np.arange(data.shape[0]), lab] = 1
     return _const(n, oh)
@@ -234,10 +236,18 @@ def softmax_cross_entropy(data, label):
                          f"data {data.shape} and label {label.shape}")
     shifted = data - np.max(data, axis=1, keepdims=True)
     logp = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
-    lab = label.astype(np.int64)
+    lab = to_host(label).astype(np.int64)
     if lab.min(initial=0) < 0 or lab.max(initial=0) >= data.shape[1]:
         raise MXNetError(f"softmax_cross_entropy: label values must lie in [0, {data.shape[1]})")
-    return (-np.sum(logp[np.arange(data.shape[0]), lab])).reshape(1).astype(data.dtype, copy=False)
+    flat = logp.reshape(-1)[to_device(np.arange(data.shape[0]) * data.shape[1] + lab, *_where(data))]
+    return (-np.sum(flat)).reshape(1).astype(data.dtype, copy=False)
+
+
+def _where(a):
+    """(device_type, device_id) of a raw array."""
+    if isinstance(a, np.ndarray):
+        return "cpu", 0
+    return "gpu", a.device.id
 
 
 # ---------------------------------------------------------------------------------------------- CTCLoss
@@ -303,7 +313,7 @@ def CTCLoss(data, label, data_lengths=None, label_lengths=None, use_data_lengths
     ctx, dt = data.context, data.dtype
 
     def const(raw):
-        return NDArray(np.ascontiguousarray(raw).astype(dt), ctx)
+        return NDArray(to_device(np.ascontiguousarray(raw).astype(dt), ctx.device_type, ctx.device_id), ctx)
 
     neg = const(np.full((batch, width), _NEG))
     logp = F.log_softmax(data, axis=-1)

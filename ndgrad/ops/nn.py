@@ -11,9 +11,20 @@ import math
 import numpy as np
 
 from .. import autograd
+from ..backend import cupy, to_host
 from ..base import MXNetError, np_dtype
 from .registry import defop
 from .registry import fn as F
+
+
+def _xp(a):
+    """The array module holding ``a`` (NumPy, or CuPy for GPU arrays)."""
+    return np if isinstance(a, np.ndarray) else cupy()
+
+
+def _on(a, raw):
+    """Host array ``raw`` placed where ``a`` lives."""
+    return raw if isinstance(a, np.ndarray) else cupy().asarray(raw)
 
 
 def _const(node, raw):
@@ -106,7 +117,11 @@ def Activation(data, *, act_type=None):
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_LAMBDA = 1.0507009873554804934193349852946
-_erf = np.vectorize(math.erf, otypes=[np.float64])  # NumPy has no erf; exact to double precision
+_erf_host = np.vectorize(math.erf, otypes=[np.float64])  # NumPy has no erf; exact to double precision
+
+
+def _erf(x):
+    return _erf_host(x) if isinstance(x, np.ndarray) else _on(x, _erf_host(to_host(x)))
 
 
 def _gelu(x):
@@ -200,10 +215,10 @@ def LeakyReLU(data, gamma=None, *, act_type="leaky", slope=0.25, lower_bound=0.1
     if act_type == "rrelu":
         if autograd.is_training():
             from ..ndarray import random as _random
-            u = _random._unit_float32(x.size).reshape(x.shape).astype(x.dtype, copy=False)
+            u = _on(x, _random._unit_float32(x.size).reshape(x.shape).astype(x.dtype, copy=False))
             slopes = lower_bound + (upper_bound - lower_bound) * u
         else:
-            slopes = np.full(x.shape, (lower_bound + upper_bound) / 2, x.dtype)
+            slopes = _xp(x).full(x.shape, (lower_bound + upper_bound) / 2, x.dtype)
         slopes = np.where(x > 0, x.dtype.type(1), slopes).astype(x.dtype, copy=False)
         return x * slopes, slopes
     raise MXNetError(f"LeakyReLU: unknown act_type {act_type!r}; expected one of "
@@ -223,7 +238,7 @@ def _length_mask(data, length, axis):
     if length.dtype.kind not in "iu":
         raise MXNetError(f"softmax: This operation only support integer types, not {length.dtype} "
                          "(the length input must be integer)")
-    pos = np.arange(data.shape[axis]).reshape(_bshape(data.ndim, axis, data.shape[axis]))
+    pos = _xp(data).arange(data.shape[axis]).reshape(_bshape(data.ndim, axis, data.shape[axis]))
     return pos < np.expand_dims(length, axis)
 
 
@@ -345,7 +360,7 @@ def Dropout(data, *, p=0.5, mode="training", axes=(), cudnn_off=False):
     axes = (axes,) if isinstance(axes, int) else tuple(axes or ())
     mshape = tuple(1 if (i in axes or i - data.ndim in axes) else d for i, d in enumerate(data.shape))
     from ..ndarray import random as _random
-    u = _random._unit_float32(int(np.prod(mshape))).reshape(mshape)
+    u = _on(data, _random._unit_float32(int(np.prod(mshape))).reshape(mshape))
     keep = 1.0 - p
     scale = data.dtype.type(1.0 / keep) if keep > 0 else data.dtype.type(0)
     mask = (u < keep).astype(data.dtype) * scale
@@ -628,8 +643,9 @@ def _window_sum(x, nsize):
     pad = [(0, 0)] * x.ndim
     pad[1] = (1, 0)
     cs = np.pad(cs, pad)
-    hi = np.minimum(np.arange(c) + half + 1, c)
-    lo = np.maximum(np.arange(c) - half, 0)
+    idx = _xp(x).arange(c)
+    hi = np.minimum(idx + half + 1, c)
+    lo = np.maximum(idx - half, 0)
     return np.take(cs, hi, axis=1) - np.take(cs, lo, axis=1)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..backend import to_host
+from ..backend import to_device, to_host
 from ..base import MXNetError
 from ..ndarray.ndarray import NDArray
 from .registry import bind_public
@@ -77,6 +77,10 @@ def _cell(mode, xp, h, c, w_h2h, b_h2h, hidden, clip):
     return (1 - z) * n + z * h, None
 
 
+def _const(raw, ctx):
+    return NDArray(to_device(np.ascontiguousarray(raw), ctx.device_type, ctx.device_id), ctx)
+
+
 def _direction(mode, x, h, c, weights, hidden, reverse, clip, lengths=None):
     """Run one direction of one layer over ``x`` (T, N, in); returns (outputs (T, N, H), h, c).
 
@@ -87,7 +91,7 @@ def _direction(mode, x, h, c, weights, hidden, reverse, clip, lengths=None):
     steps, batch = x.shape[0], x.shape[1]
     g = _GATES[mode]
     if lengths is not None and reverse:
-        seq_len = NDArray(lengths.astype(x.dtype), x.context)
+        seq_len = _const(lengths.astype(x.dtype), x.context)
         x = F.SequenceReverse(x, seq_len, use_sequence_length=True)
     xp = F.reshape(F.FullyConnected(F.reshape(x, shape=(steps * batch, -1)), w_i2h, b_i2h, num_hidden=g * hidden),
                    shape=(steps, batch, g * hidden))
@@ -99,7 +103,7 @@ def _direction(mode, x, h, c, weights, hidden, reverse, clip, lengths=None):
             h, c = hn, cn
             outs[t] = h
             continue
-        live = NDArray(np.broadcast_to((t < lengths)[:, None], (batch, hidden)).astype(x.dtype), x.context)
+        live = _const(np.broadcast_to((t < lengths)[:, None], (batch, hidden)).astype(x.dtype), x.context)
         h = F.where(live, hn, h)
         if c is not None:
             c = F.where(live, cn, c)
