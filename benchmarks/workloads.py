@@ -117,3 +117,172 @@ def floor_big_elementwise():
         _ = (s * x2 + e).sum()
         return np.cos(x) * x2 + s * (2 * x) - e
     return step, 1
+
+
+MLP_BATCH, MLP_SIZES = 128, (784, 512, 512, 10)
+LR = 0.05
+
+
+def _mlp_data():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((MLP_BATCH, MLP_SIZES[0])).astype(np.float32)
+    y = rng.integers(0, MLP_SIZES[-1], MLP_BATCH).astype(np.float32)
+    return x, y
+
+
+def _gluon_step(mx, net, x, y):
+    """One SGD training step with softmax cross-entropy, as a Gluon user writes it."""
+    nd, autograd, gluon = mx.nd, mx.autograd, mx.gluon
+    net.initialize(mx.init.Xavier())
+    loss_fn = gluon.loss.SoftmaxCrossEntropyLoss()
+    trainer = gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": LR})
+    data, label = nd.array(x), nd.array(y)
+
+    def step():
+        with autograd.record():
+            loss = loss_fn(net(data), label)
+        loss.backward()
+        trainer.step(data.shape[0])
+        loss.wait_to_read()
+    return step, 1
+
+
+def make_mlp_train(mx):
+    """784-512-512-10 ReLU MLP, softmax cross-entropy, batch 128, one SGD step."""
+    nn = mx.gluon.nn
+    net = nn.Sequential()
+    net.add(nn.Dense(512, activation="relu"), nn.Dense(512, activation="relu"), nn.Dense(10))
+    return _gluon_step(mx, net, *_mlp_data())
+
+
+def _softmax_ce_grad(logits, y):
+    """Mean-free softmax cross-entropy: per-sample loss and d(loss.sum())/d(logits)."""
+    z = logits - logits.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    p = e / e.sum(axis=1, keepdims=True)
+    idx = (np.arange(len(y)), y.astype(np.int64))
+    loss = -np.log(p[idx])
+    p[idx] -= 1
+    return loss, p
+
+
+def floor_mlp_train():
+    x, y = _mlp_data()
+    rng = np.random.default_rng(1)
+    ws = [rng.standard_normal((o, i)).astype(np.float32) * np.float32(np.sqrt(2 / (i + o)))
+          for i, o in zip(MLP_SIZES, MLP_SIZES[1:])]
+    bs = [np.zeros(o, np.float32) for o in MLP_SIZES[1:]]
+    scale = np.float32(LR / MLP_BATCH)
+
+    def step():
+        acts = [x]
+        for k, (w, b) in enumerate(zip(ws, bs)):
+            h = acts[-1] @ w.T + b
+            acts.append(np.maximum(h, 0) if k < len(ws) - 1 else h)
+        _, g = _softmax_ce_grad(acts[-1], y)
+        for k in reversed(range(len(ws))):
+            gw, gb = g.T @ acts[k], g.sum(axis=0)
+            if k:
+                g = (g @ ws[k]) * (acts[k] > 0)
+            ws[k] -= scale * gw
+            bs[k] -= scale * gb
+    return step, 1
+
+
+CNN_BATCH = 64
+
+
+def _cnn_data():
+    rng = np.random.default_rng(0)
+    return (rng.standard_normal((CNN_BATCH, 1, 28, 28)).astype(np.float32),
+            rng.integers(0, 10, CNN_BATCH).astype(np.float32))
+
+
+def make_cnn_train(mx):
+    """LeNet (conv5-pool-conv5-pool-120-84-10, ReLU, max pooling) on 64x1x28x28, one SGD step."""
+    nn = mx.gluon.nn
+    net = nn.Sequential()
+    net.add(nn.Conv2D(6, kernel_size=5, activation="relu"), nn.MaxPool2D(pool_size=2, strides=2),
+            nn.Conv2D(16, kernel_size=5, activation="relu"), nn.MaxPool2D(pool_size=2, strides=2),
+            nn.Dense(120, activation="relu"), nn.Dense(84, activation="relu"), nn.Dense(10))
+    return _gluon_step(mx, net, *_cnn_data())
+
+
+def _im2col(x, k):
+    """(N, C, H, W) -> (N*OH*OW, C*k*k) patches of a stride-1 k x k window (naive copy)."""
+    n, c, h, w = x.shape
+    oh, ow = h - k + 1, w - k + 1
+    cols = np.empty((n, c, k, k, oh, ow), x.dtype)
+    for i in range(k):
+        for j in range(k):
+            cols[:, :, i, j] = x[:, :, i:i + oh, j:j + ow]
+    return cols.transpose(0, 4, 5, 1, 2, 3).reshape(n * oh * ow, c * k * k), (n, oh, ow)
+
+
+def _col2im(cols, shape, k):
+    n, c, h, w = shape
+    oh, ow = h - k + 1, w - k + 1
+    cols = cols.reshape(n, oh, ow, c, k, k).transpose(0, 3, 4, 5, 1, 2)
+    out = np.zeros(shape, cols.dtype)
+    for i in range(k):
+        for j in range(k):
+            out[:, :, i:i + oh, j:j + ow] += cols[:, :, i, j]
+    return out
+
+
+def _pool_fwd(x):
+    n, c, h, w = x.shape
+    win = x.reshape(n, c, h // 2, 2, w // 2, 2)
+    out = win.max(axis=(3, 5))
+    mask = win == out[:, :, :, None, :, None]
+    return out, mask
+
+
+def _pool_bwd(g, mask):
+    n, c, h2, _, w2, _ = mask.shape
+    return (mask * g[:, :, :, None, :, None]).reshape(n, c, h2 * 2, w2 * 2)
+
+
+def floor_cnn_train():
+    x, y = _cnn_data()
+    rng = np.random.default_rng(1)
+    conv_shapes = [(6, 1, 5, 5), (16, 6, 5, 5)]
+    cw = [rng.standard_normal(s).astype(np.float32) * np.float32(0.1) for s in conv_shapes]
+    cb = [np.zeros(s[0], np.float32) for s in conv_shapes]
+    sizes = (256, 120, 84, 10)
+    fw = [rng.standard_normal((o, i)).astype(np.float32) * np.float32(0.1) for i, o in zip(sizes, sizes[1:])]
+    fb = [np.zeros(o, np.float32) for o in sizes[1:]]
+    scale = np.float32(LR / CNN_BATCH)
+
+    def step():
+        tape, a = [], x
+        for w, b in zip(cw, cb):
+            cols, (n, oh, ow) = _im2col(a, 5)
+            h = (cols @ w.reshape(w.shape[0], -1).T + b).reshape(n, oh, ow, -1).transpose(0, 3, 1, 2)
+            r = np.maximum(h, 0)
+            p, mask = _pool_fwd(r)
+            tape.append((a.shape, cols, r, mask))
+            a = p
+        acts = [a.reshape(CNN_BATCH, -1)]
+        for k, (w, b) in enumerate(zip(fw, fb)):
+            h = acts[-1] @ w.T + b
+            acts.append(np.maximum(h, 0) if k < len(fw) - 1 else h)
+        _, g = _softmax_ce_grad(acts[-1], y)
+        for k in reversed(range(len(fw))):
+            gw, gb = g.T @ acts[k], g.sum(axis=0)
+            g = g @ fw[k]
+            if k:
+                g = g * (acts[k] > 0)
+            fw[k] -= scale * gw
+            fb[k] -= scale * gb
+        g = g.reshape(a.shape)
+        for li in reversed(range(len(cw))):
+            in_shape, cols, r, mask = tape[li]
+            g = _pool_bwd(g, mask) * (r > 0)
+            g2 = g.transpose(0, 2, 3, 1).reshape(-1, g.shape[1])
+            gw, gb = g2.T @ cols, g2.sum(axis=0)
+            if li:
+                g = _col2im(g2 @ cw[li].reshape(cw[li].shape[0], -1), in_shape, 5)
+            cw[li] -= scale * gw.reshape(cw[li].shape)
+            cb[li] -= scale * gb
+    return step, 1
