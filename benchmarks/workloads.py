@@ -6,6 +6,7 @@ and returns ``(step, ops_per_step)``; every ``floor_*`` returns the same math in
 from __future__ import annotations
 
 import numpy as np
+import itertools
 
 TINY_OPS = 200
 BIG_N = 4 * 1024 * 1024
@@ -170,13 +171,13 @@ def floor_mlp_train():
     x, y = _mlp_data()
     rng = np.random.default_rng(1)
     ws = [rng.standard_normal((o, i)).astype(np.float32) * np.float32(np.sqrt(2 / (i + o)))
-          for i, o in zip(MLP_SIZES, MLP_SIZES[1:])]
+          for i, o in itertools.pairwise(MLP_SIZES)]
     bs = [np.zeros(o, np.float32) for o in MLP_SIZES[1:]]
     scale = np.float32(LR / MLP_BATCH)
 
     def step():
         acts = [x]
-        for k, (w, b) in enumerate(zip(ws, bs)):
+        for k, (w, b) in enumerate(zip(ws, bs, strict=False)):
             h = acts[-1] @ w.T + b
             acts.append(np.maximum(h, 0) if k < len(ws) - 1 else h)
         _, g = _softmax_ce_grad(acts[-1], y)
@@ -250,13 +251,13 @@ def floor_cnn_train():
     cw = [rng.standard_normal(s).astype(np.float32) * np.float32(0.1) for s in conv_shapes]
     cb = [np.zeros(s[0], np.float32) for s in conv_shapes]
     sizes = (256, 120, 84, 10)
-    fw = [rng.standard_normal((o, i)).astype(np.float32) * np.float32(0.1) for i, o in zip(sizes, sizes[1:])]
+    fw = [rng.standard_normal((o, i)).astype(np.float32) * np.float32(0.1) for i, o in itertools.pairwise(sizes)]
     fb = [np.zeros(o, np.float32) for o in sizes[1:]]
     scale = np.float32(LR / CNN_BATCH)
 
     def step():
         tape, a = [], x
-        for w, b in zip(cw, cb):
+        for w, b in zip(cw, cb, strict=False):
             cols, (n, oh, ow) = _im2col(a, 5)
             h = (cols @ w.reshape(w.shape[0], -1).T + b).reshape(n, oh, ow, -1).transpose(0, 3, 1, 2)
             r = np.maximum(h, 0)
@@ -264,7 +265,7 @@ def floor_cnn_train():
             tape.append((a.shape, cols, r, mask))
             a = p
         acts = [a.reshape(CNN_BATCH, -1)]
-        for k, (w, b) in enumerate(zip(fw, fb)):
+        for k, (w, b) in enumerate(zip(fw, fb, strict=False)):
             h = acts[-1] @ w.T + b
             acts.append(np.maximum(h, 0) if k < len(fw) - 1 else h)
         _, g = _softmax_ce_grad(acts[-1], y)
