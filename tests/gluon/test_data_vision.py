@@ -78,7 +78,13 @@ def _png(path, img):
     Path(path).write_bytes(data)
 
 
-def test_image_folder_dataset(tmp_path):
+@pytest.mark.parametrize("pillow", [True, False])
+def test_image_folder_dataset(tmp_path, monkeypatch, pillow):
+    if not pillow:
+        import sys
+        monkeypatch.setitem(sys.modules, "PIL", None)  # the NumPy PNG decoder
+    else:
+        pytest.importorskip("PIL")
     rng = np.random.default_rng(2)
     a = rng.integers(0, 256, (4, 5, 3), dtype=np.uint8)
     b = rng.integers(0, 256, (3, 2, 3), dtype=np.uint8)
@@ -102,16 +108,19 @@ def test_image_folder_dataset(tmp_path):
 def test_png_fallback_decoder_filters():
     from ndgrad.gluon.data.vision.datasets import _png_decode
     rng = np.random.default_rng(3)
-    img = rng.integers(0, 256, (3, 4, 3), dtype=np.uint8)
+    img = rng.integers(0, 256, (4, 4, 3), dtype=np.uint8)
     rows = []
     prev = np.zeros(12, np.int32)
-    for y, f in enumerate([1, 2, 4]):  # Sub, Up, Paeth
+    for y, f in enumerate([1, 2, 4, 3]):  # Sub, Up, Paeth, Average
         cur = img[y].reshape(-1).astype(np.int32)
         if f == 1:
             left = np.concatenate([np.zeros(3, np.int32), cur[:-3]])
             enc = (cur - left) & 255
         elif f == 2:
             enc = (cur - prev) & 255
+        elif f == 3:
+            left = np.concatenate([np.zeros(3, np.int32), cur[:-3]])
+            enc = (cur - (left + prev) // 2) & 255
         else:
             enc = np.zeros(12, np.int32)
             for x in range(12):
@@ -127,7 +136,7 @@ def test_png_fallback_decoder_filters():
     def chunk(tag, body):
         return struct.pack(">I", len(body)) + tag + body + b"\0\0\0\0"
 
-    data = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 3, 8, 2, 0, 0, 0))
+    data = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0))
             + chunk(b"IDAT", zlib.compress(b"".join(rows))) + chunk(b"IEND", b""))
     np.testing.assert_array_equal(_png_decode(data), img)
 

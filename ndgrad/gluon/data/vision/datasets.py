@@ -209,22 +209,23 @@ def _png_decode(raw: bytes) -> np.ndarray:
         f, line = data[y, 0], data[y, 1:].astype(np.int32)
         if f == 0:
             cur = line
-        elif f == 2:
+        elif f == 1:  # Sub: a running sum along the row, per channel
+            cur = (np.cumsum(line.reshape(width, channels), axis=0) & 255).reshape(-1)
+        elif f == 2:  # Up
             cur = (line + prev) & 255
-        else:
+        else:  # Average / Paeth depend on the pixel just decoded: one pixel (all channels) at a time
             cur = np.zeros(stride, np.int32)
-            for x in range(stride):
-                a = cur[x - channels] if x >= channels else 0
-                b = prev[x]
-                c = prev[x - channels] if x >= channels else 0
-                if f == 1:
-                    p = a
-                elif f == 3:
+            zero = np.zeros(channels, np.int32)
+            for x in range(0, stride, channels):
+                a = cur[x - channels:x] if x else zero
+                b = prev[x:x + channels]
+                c = prev[x - channels:x] if x else zero
+                if f == 3:
                     p = (a + b) // 2
                 else:
-                    pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
-                    p = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
-                cur[x] = (line[x] + p) & 255
+                    pa, pb, pc = np.abs(b - c), np.abs(a - c), np.abs(a + b - 2 * c)
+                    p = np.where((pa <= pb) & (pa <= pc), a, np.where(pb <= pc, b, c))
+                cur[x:x + channels] = (line[x:x + channels] + p) & 255
         out[y] = cur
         prev = cur
     img = out.astype(np.uint8).reshape(height, width, channels)
