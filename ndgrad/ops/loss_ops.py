@@ -173,6 +173,35 @@ def MAERegressionOutput(data, label, *, grad_scale=1.0):
     return data.copy()
 
 
+# ---------------------------------------------------------------------------------------------- SVMOutput
+def _svm_vjp(n, g):
+    data, label = n.inputs
+    at = n.attrs
+    x = F.reshape(data, shape=(data.shape[0], -1))
+    lab = to_host(label._data).reshape(-1).astype(np.int64)
+    onehot = np.zeros(x.shape, np.dtype(data.dtype))
+    onehot[np.arange(x.shape[0]), lab] = 1
+    oh, other = _const(n, onehot), _const(n, 1 - onehot)
+    margin, reg = at["margin"], at["regularization_coefficient"]
+    if at["use_linear"]:
+        dx = (other * ((x + margin) > 0) - oh * ((margin - x) > 0)) * reg
+    else:
+        dx = (other * F.relu(x + margin) - oh * F.relu(margin - x)) * (2 * reg)
+    return F.reshape(dx, shape=data.shape), None
+
+
+@defop(vjp=_svm_vjp)
+def SVMOutput(data, label, *, margin=1.0, regularization_coefficient=1.0, use_linear=False):
+    """Identity in the forward pass; the backward pass gives the gradient of the multi-class hinge loss
+    (squared hinge by default, the plain hinge with ``use_linear``) for scores ``data`` of shape
+    ``(batch, classes)`` and ``label`` ``(batch,)``, scaled by ``regularization_coefficient``, ignoring the
+    head gradient."""
+    if label.size != data.shape[0]:
+        raise MXNetError(f"SVMOutput: label has shape {label.shape}, expected ({data.shape[0]},) for data of "
+                         f"shape {data.shape}")
+    return data.copy()
+
+
 # ---------------------------------------------------------------------------------------------- MakeLoss
 def _make_loss_vjp(n, g):
     data = n.inputs[0]

@@ -152,6 +152,11 @@ def test_logistic_regression_output_second_order():
     _second_order(nd.LogisticRegressionOutput, [rng.uniform(-2, 2, (3, 2)), rng.uniform(0, 1, (3, 2))])
 
 
+def test_svm_output_second_order():
+    rng = np.random.default_rng(4)
+    _second_order(lambda x, y: nd.SVMOutput(x, y, margin=1.5), [rng.uniform(-2, 2, (3, 4)), np.array([0.0, 3.0, 1.0])])
+
+
 def test_output_ops_ignore_the_head_gradient():
     x = nd.array([[1.0, 2.0, 3.0]])
     x.attach_grad()

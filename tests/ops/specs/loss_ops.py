@@ -50,6 +50,8 @@ SPECS = [
            call=_paused(lambda F, x, y: F.LogisticRegressionOutput(x, y))),
     OpSpec("MAERegressionOutput", [(4, 1), (4,)], lambda x, y: x, grad=False,
            call=_paused(lambda F, x, y: F.MAERegressionOutput(x, y))),
+    OpSpec("SVMOutput", gen=_labels((4, 5), 5, (4,)), ref=lambda x, y: x, grad=False,
+           call=_paused(lambda F, x, y: F.SVMOutput(x, y))),
     OpSpec("MakeLoss", [(4, 3)], lambda x: x, grad=False, call=_paused(lambda F, x: F.MakeLoss(x))),
     OpSpec("smooth_l1", gen=_away_from_kinks(1.0), ref=lambda x: _smooth_l1(x, 1.0)),
     OpSpec("smooth_l1", gen=_away_from_kinks(1.5), ref=lambda x: _smooth_l1(x, 1.5), attrs={"scalar": 1.5},
