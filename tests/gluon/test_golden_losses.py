@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+import ndgrad as mx
 from ndgrad import autograd, gluon, nd
 from ndgrad.test_utils import assert_almost_equal
 
@@ -29,3 +30,18 @@ def test_loss_matches_mxnet(case):
             assert_almost_equal(named[k].grad, ARRAYS[f"{case}/grad:{k}"], rtol=1e-4, atol=1e-6,
                                 names=(f"grad of {k}", "mxnet"))
     assert repr(loss_fn) == meta["repr"]
+
+
+def test_wrong_label_shape_is_a_clear_error():
+    pred = nd.ones((4, 3))
+    with pytest.raises(mx.MXNetError, match=r"label of shape \(4, 2\).*prediction's shape \(4, 3\)"):
+        gloss.L2Loss()(pred, nd.ones((4, 2)))
+    with pytest.raises(mx.MXNetError, match="one class index per sample"):
+        gloss.SoftmaxCrossEntropyLoss()(pred, nd.ones((4, 3)))
+    # a label with the same number of elements is reshaped, as MXNet does
+    assert gloss.L1Loss()(nd.ones((4, 1)), nd.ones((4,))).shape == (4,)
+
+
+def test_not_yet_implemented_losses_say_so():
+    with pytest.raises(NotImplementedError, match="SDMLLoss"):
+        gloss.SDMLLoss()(nd.ones((2, 3)), nd.ones((2, 3)))

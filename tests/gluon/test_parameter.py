@@ -9,6 +9,8 @@ from ndgrad import autograd, gluon, nd
 from ndgrad.gluon import nn
 from ndgrad.gluon.parameter import DeferredInitializationError
 
+from ._helpers import DATA
+
 
 def loaded(name="w", shape=(2, 3), value=None, **kwargs):
     """A Parameter initialized from ``value`` without an initializer."""
@@ -202,3 +204,32 @@ def test_parameter_dict_save_load_prefix(tmp_path):
     pd4.get("gamma", shape=(2,))
     with pytest.raises(AssertionError, match="is missing"):
         pd4.load(f, mx.cpu(), restore_prefix="x_", ignore_extra=True)
+
+
+def test_initialization_matches_mxnet_stream():
+    """Default Uniform(0.07), zeros for biases, Xavier, and deferred Parameters initialized at the first
+    forward pass draw the same numbers as MXNet 1.9.1 after ``mx.random.seed(42)``."""
+    expected = dict(np.load(DATA / "init.npz"))
+    with mx.name.NameManager():
+        mx.random.seed(42)
+        net = nn.HybridSequential()
+        net.add(nn.Dense(3, in_units=2), nn.Dense(2), nn.BatchNorm(), nn.Conv2D(2, 2, in_channels=1))
+        net.initialize()
+        net[1](nd.ones((1, 3)))
+        net2 = nn.Dense(2, in_units=2)
+        net2.initialize(mx.init.Xavier())
+        got = {p.name: p.data().asnumpy() for p in [*net.collect_params().values(), *net2.collect_params().values()]
+               if p._data is not None}
+    assert sorted(got) == sorted(expected)
+    for name, value in expected.items():
+        np.testing.assert_allclose(got[name], value, rtol=1e-6, err_msg=name)
+
+
+def test_reinitialize_warns_unless_forced():
+    p = gluon.Parameter("w", shape=(2,), init="ones")
+    p.initialize()
+    with pytest.warns(UserWarning, match="already initialized"):
+        p.initialize(init="zeros")
+    assert p.data().asnumpy().tolist() == [1.0, 1.0]
+    p.initialize(init="zeros", force_reinit=True)
+    assert p.data().asnumpy().tolist() == [0.0, 0.0]

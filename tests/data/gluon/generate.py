@@ -9,7 +9,8 @@ Writes, next to this script:
 - layers.json + layers.npz: each layer's forward (predict and/or training mode) and gradients with fixed
   Parameters (arrays keyed ``<case>/<name>``, Parameters under structural names ``param:<name>``);
 - losses.json + losses.npz: each loss's value and gradients;
-- training.npz: a few Trainer steps of a small net with SGD (momentum, wd) and Adam.
+- training.npz: a few Trainer steps of a small net with SGD (momentum, wd) and Adam;
+- init.npz: Parameters initialized from ``mx.random.seed(42)`` (default Uniform, Xavier, deferred).
 """
 import json
 import os
@@ -226,6 +227,12 @@ LOSSES = [
     ("poisson", "gloss.PoissonNLLLoss()", lambda: {"pred": u(3, 4), "target": u(3, 4, lo=0, hi=4)}, ["pred"]),
     ("poisson_full", "gloss.PoissonNLLLoss(from_logits=False, compute_full=True)",
      lambda: {"pred": u(3, 4, lo=0.5, hi=3), "target": rng.randint(0, 6, (3, 4)).astype(np.float32)}, []),
+    ("ctc", "gloss.CTCLoss()",
+     lambda: {"pred": u(2, 5, 4), "label": np.array([[1, 2, 0], [0, 1, -1]], np.float32)}, ["pred"]),
+    ("ctc_lengths_tnc", "gloss.CTCLoss(layout='TNC', label_layout='TN')",
+     lambda: {"pred": u(6, 2, 4), "label": np.array([[1, 0], [2, 1], [2, -1]], np.float32),
+              "pred_lengths": np.array([6, 4], np.float32), "label_lengths": np.array([3, 2], np.float32)},
+     ["pred"]),
     ("cosine", "gloss.CosineEmbeddingLoss(margin=0.2)",
      lambda: {"input1": u(4, 3), "input2": u(4, 3), "label": np.array([1, -1, 1, -1], np.float32)},
      ["input1", "input2"]),
@@ -294,7 +301,26 @@ def training_cases():
     np.savez_compressed(os.path.join(HERE, "training.npz"), **arrays)
 
 
+# ----------------------------------------------------------------------------------------------- initialization
+def init_cases():
+    """Default and explicit initialization from a seeded stream, deferred Parameters initialized at forward."""
+    arrays = {}
+    with mx.name.NameManager():
+        mx.random.seed(42)
+        net = nn.HybridSequential()
+        net.add(nn.Dense(3, in_units=2), nn.Dense(2), nn.BatchNorm(), nn.Conv2D(2, 2, in_channels=1))
+        net.initialize()
+        net[1](nd.ones((1, 3)))
+        net2 = nn.Dense(2, in_units=2)
+        net2.initialize(mx.init.Xavier())
+        for p in list(net.collect_params().values()) + list(net2.collect_params().values()):
+            if p._data is not None:
+                arrays[p.name] = p.data().asnumpy()
+    np.savez_compressed(os.path.join(HERE, "init.npz"), **arrays)
+
+
 if __name__ == "__main__":
+    init_cases()
     names_cases()
     layers_cases()
     losses_cases()
