@@ -15,8 +15,13 @@ from .registry import bind_public, defop
 from .registry import fn as F
 
 
-def reduce_axes(name: str, ndim: int, axis, exclude: bool = False) -> tuple[int, ...]:
-    """MXNet's ``axis``/``exclude`` pair as a sorted tuple of non-negative axes (None or () is all)."""
+def reduce_axes(name: str, ndim: int | tuple, axis, exclude: bool = False) -> tuple[int, ...]:
+    """MXNet's ``axis``/``exclude`` pair as a sorted tuple of non-negative axes (None or () is all).
+
+    ``ndim`` may be the input's shape, which error messages then show.
+    """
+    what = f"shape {tuple(ndim)}" if isinstance(ndim, tuple) else f"{ndim} dimensions"
+    ndim = len(ndim) if isinstance(ndim, tuple) else ndim
     if axis is None or axis == ():
         return tuple(range(ndim))
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
@@ -24,10 +29,10 @@ def reduce_axes(name: str, ndim: int, axis, exclude: bool = False) -> tuple[int,
     for a in axes:
         a = int(a)
         if not -ndim <= a < max(ndim, 1):
-            raise MXNetError(f"{name}: axis {a} is out of range for an array of {ndim} dimensions")
+            raise MXNetError(f"{name}: axis {a} is out of range for an input of {what}")
         norm.append(a % ndim if ndim else 0)
     if len(set(norm)) != len(norm):
-        raise MXNetError(f"{name}: axis {axis} repeats an axis")
+        raise MXNetError(f"{name}: axis {axis} repeats an axis (input of {what})")
     if exclude:
         return tuple(i for i in range(ndim) if i not in norm)
     return tuple(sorted(norm))
@@ -72,14 +77,14 @@ def _count(node: Node) -> int:
 @defop(vjp=_expand, fluent=True, aliases=("sum_axis",))
 def sum(data, *, axis=None, keepdims=False, exclude=False):
     """Computes the sum of array elements over given axes."""
-    axes = reduce_axes("sum", data.ndim, axis, exclude)
+    axes = reduce_axes("sum", data.shape, axis, exclude)
     return _finish(np.sum(data, axis=axes, keepdims=keepdims, dtype=data.dtype), keepdims)
 
 
 @defop(vjp=lambda n, g: _expand(n, g) / _count(n), fluent=True)
 def mean(data, *, axis=None, keepdims=False, exclude=False):
     """Computes the mean of array elements over given axes."""
-    axes = reduce_axes("mean", data.ndim, axis, exclude)
+    axes = reduce_axes("mean", data.shape, axis, exclude)
     return _finish(np.mean(data, axis=axes, keepdims=keepdims), keepdims, data.dtype)
 
 
@@ -87,7 +92,7 @@ def mean(data, *, axis=None, keepdims=False, exclude=False):
 @defop(vjp=lambda n, g: _expand(n, g) * _expand_output(n) / n.inputs[0], save_outputs=True, fluent=True)
 def prod(data, *, axis=None, keepdims=False, exclude=False):
     """Computes the product of array elements over given axes."""
-    axes = reduce_axes("prod", data.ndim, axis, exclude)
+    axes = reduce_axes("prod", data.shape, axis, exclude)
     return _finish(np.prod(data, axis=axes, keepdims=keepdims, dtype=data.dtype), keepdims)
 
 
@@ -99,7 +104,7 @@ def _not_nan(x):
 @defop(vjp=lambda n, g: _expand(n, g) * _not_nan(n.inputs[0]), fluent=True)
 def nansum(data, *, axis=None, keepdims=False, exclude=False):
     """Computes the sum of array elements over given axes, treating NaN as zero."""
-    axes = reduce_axes("nansum", data.ndim, axis, exclude)
+    axes = reduce_axes("nansum", data.shape, axis, exclude)
     return _finish(np.nansum(data, axis=axes, keepdims=keepdims, dtype=data.dtype), keepdims)
 
 
@@ -118,7 +123,7 @@ def _nanprod_vjp(n, g):
 @defop(vjp=_nanprod_vjp, save_outputs=True, fluent=True)
 def nanprod(data, *, axis=None, keepdims=False, exclude=False):
     """Computes the product of array elements over given axes, treating NaN as one."""
-    axes = reduce_axes("nanprod", data.ndim, axis, exclude)
+    axes = reduce_axes("nanprod", data.shape, axis, exclude)
     return _finish(np.nanprod(data, axis=axes, keepdims=keepdims, dtype=data.dtype), keepdims)
 
 
@@ -130,7 +135,7 @@ def _extreme_vjp(n, g):
 
 def _extreme(name, npfn, alias):
     def op(data, *, axis=None, keepdims=False, exclude=False):
-        axes = reduce_axes(name, data.ndim, axis, exclude)
+        axes = reduce_axes(name, data.shape, axis, exclude)
         if data.size == 0:
             raise MXNetError(f"{name}: cannot reduce an empty array of shape {data.shape}")
         return _finish(npfn(data, axis=axes, keepdims=keepdims), keepdims)
@@ -151,16 +156,12 @@ def _norm_vjp(n, g):
     return _expand(n, g) * x / _expand_output(n)
 
 
-def _norm_axes(n):
-    return reduce_axes("norm", n.inputs[0].ndim, n.attrs["axis"])
-
-
 @defop(vjp=_norm_vjp, save_outputs=True, fluent=True)
 def norm(data, *, ord=2, axis=None, out_dtype=None, keepdims=False):
     """Computes the norm (``ord`` 1 or 2) of the array over the given axes (all by default)."""
     if ord not in (1, 2):
         raise MXNetError(f"norm: ord must be 1 or 2, got {ord} (input shape {data.shape})")
-    axes = reduce_axes("norm", data.ndim, axis)
+    axes = reduce_axes("norm", data.shape, axis)
     if ord == 1:
         res = np.sum(np.abs(data), axis=axes, keepdims=keepdims)
     else:
@@ -191,7 +192,7 @@ def _moments_axes(attrs_axes, ndim):
 @defop(vjp=_moments_vjp, num_outputs=2, save_outputs=True)
 def moments(data, *, axes=None, keepdims=False):
     """Calculates the mean and variance of ``data`` over ``axes``; returns ``[mean, var]``."""
-    ax = _moments_axes(axes, data.ndim)
+    ax = _moments_axes(axes, data.shape)
     mean_ = np.mean(data, axis=ax, keepdims=True)
     var = np.mean(np.square(data - mean_), axis=ax, keepdims=keepdims)
     if not keepdims:
@@ -208,7 +209,7 @@ def _arg_reduce(name, npfn, data, axis, keepdims):
         return res.astype(data.dtype)
     if not isinstance(axis, (int, np.integer)):
         raise MXNetError(f"{name}: axis must be an int or None, got {axis!r}")
-    ax = reduce_axes(name, data.ndim, int(axis))[0]
+    ax = reduce_axes(name, data.shape, int(axis))[0]
     res = npfn(data, axis=ax)
     if keepdims:
         res = np.expand_dims(res, ax)
@@ -253,7 +254,7 @@ def cumsum(a, *, axis=None, dtype=None):
     dt = a.dtype if dtype is None else np_dtype(dtype)
     if axis is None:
         return np.cumsum(a.reshape(-1), dtype=dt)
-    ax = reduce_axes("cumsum", a.ndim, int(axis))[0]
+    ax = reduce_axes("cumsum", a.shape, int(axis))[0]
     return np.cumsum(a, axis=ax, dtype=dt)
 
 

@@ -20,7 +20,7 @@ from .registry import OPS, bind_public, defop
 from .registry import fn as F
 
 
-def _axis(name: str, ndim: int, axis) -> int:
+def _axis(name: str, ndim: int | tuple, axis) -> int:
     """One axis, negative allowed, checked against ``ndim``."""
     return reduce_axes(name, ndim, int(axis))[0]
 
@@ -177,7 +177,7 @@ def squeeze(data, *, axis=None):
     if axis is None:
         axes = tuple(i for i, d in enumerate(data.shape) if d == 1)
     else:
-        axes = reduce_axes("squeeze", data.ndim, axis)
+        axes = reduce_axes("squeeze", data.shape, axis)
         for a in axes:
             if data.shape[a] != 1:
                 raise MXNetError(f"squeeze: cannot squeeze axis {a} of shape {data.shape}: its size is "
@@ -210,7 +210,7 @@ def transpose(data, *, axes=()):
        fluent=True)
 def swapaxes(data, *, dim1=0, dim2=0):
     """Interchanges two axes of an array."""
-    return np.swapaxes(data, _axis("swapaxes", data.ndim, dim1), _axis("swapaxes", data.ndim, dim2))
+    return np.swapaxes(data, _axis("swapaxes", data.shape, dim1), _axis("swapaxes", data.shape, dim2))
 
 
 def moveaxis(tensor, source, destination):
@@ -220,8 +220,8 @@ def moveaxis(tensor, source, destination):
     nd_ = tensor.ndim
     if len(src) != len(dst):
         raise MXNetError(f"moveaxis: source {source} and destination {destination} must have the same length")
-    src = tuple(_axis("moveaxis", nd_, a) for a in src)
-    dst = tuple(_axis("moveaxis", nd_, a) for a in dst)
+    src = tuple(_axis("moveaxis", tensor.shape, a) for a in src)
+    dst = tuple(_axis("moveaxis", tensor.shape, a) for a in dst)
     order = [i for i in range(nd_) if i not in src]
     for d, s in sorted(zip(dst, src, strict=True)):
         order.insert(d, s)
@@ -234,7 +234,7 @@ bind_public("moveaxis", moveaxis)
 @defop(vjp=lambda n, g: F.flip(g, axis=n.attrs["axis"]), aliases=("reverse",), fluent=True)
 def flip(data, *, axis):
     """Reverses the order of elements along the given axis or axes."""
-    return np.flip(data, axis=reduce_axes("flip", data.ndim, axis)).copy()
+    return np.flip(data, axis=reduce_axes("flip", data.shape, axis)).copy()
 
 
 # ---------------------------------------------------------------------------------------- join and split
@@ -278,7 +278,7 @@ def concat(*data, dim=1, num_args=None):
     if num_args is not None and int(num_args) != len(data):
         raise MXNetError(f"concat: num_args={num_args} but {len(data)} arrays were given")
     d0 = data[0]
-    ax = _axis("concat", d0.ndim, dim)
+    ax = _axis("concat", d0.shape, dim)
     for x in data[1:]:
         if x.ndim != d0.ndim or x.shape[:ax] + x.shape[ax + 1:] != d0.shape[:ax] + d0.shape[ax + 1:]:
             raise MXNetError(f"concat: shapes {[tuple(y.shape) for y in data]} cannot be joined along dim {dim}; "
@@ -343,7 +343,7 @@ def _split_vjp(n, *gs):
        aliases=("SliceChannel",))
 def split(data, *, num_outputs, axis=1, squeeze_axis=False):
     """Splits an array along ``axis`` into ``num_outputs`` equal parts (returns a list when more than one)."""
-    ax = _axis("split", data.ndim, axis)
+    ax = _axis("split", data.shape, axis)
     k = int(num_outputs)
     if k < 1 or data.shape[ax] % k:
         raise MXNetError(f"split: num_outputs={num_outputs} does not evenly divide axis {axis} of shape "
@@ -364,7 +364,7 @@ def _split_v2_count(a) -> int:
 @defop(vjp=_split_vjp, num_outputs=2, num_visible=_split_v2_count, save_outputs=True)
 def _split_v2(data, *, indices=(), axis=0, squeeze_axis=False, sections=0):
     """Splits along ``axis`` at ``indices`` (which start with 0), or into ``sections`` equal parts."""
-    ax = _axis("split_v2", data.ndim, axis)
+    ax = _axis("split_v2", data.shape, axis)
     n = data.shape[ax]
     if sections:
         if n % int(sections):
@@ -434,7 +434,7 @@ def repeat(data, *, repeats, axis=None):
         raise MXNetError(f"repeat: repeats must be positive, got {repeats}")
     if axis is None:
         return np.repeat(data.reshape(-1), int(repeats))
-    return np.repeat(data, int(repeats), axis=_axis("repeat", data.ndim, axis))
+    return np.repeat(data, int(repeats), axis=_axis("repeat", data.shape, axis))
 
 
 # ------------------------------------------------------------------------------------------------- pad
@@ -548,7 +548,7 @@ def broadcast_like(lhs, rhs, *, lhs_axes=None, rhs_axes=None):
                              "of the same length")
         target = list(lhs.shape)
         for a, b in zip(la, ra, strict=True):
-            target[_axis("broadcast_like", lhs.ndim, a)] = rhs.shape[_axis("broadcast_like", rhs.ndim, b)]
+            target[_axis("broadcast_like", lhs.shape, a)] = rhs.shape[_axis("broadcast_like", rhs.shape, b)]
     for s, t in zip(lhs.shape, target, strict=True):
         if s not in (t, 1):
             raise MXNetError(f"broadcast_like: cannot broadcast lhs {lhs.shape} like rhs {rhs.shape}")
@@ -563,7 +563,7 @@ def broadcast_axis(data, *, axis=(), size=()):
         raise MXNetError(f"broadcast_axis: axis {axis} and size {size} must have the same length")
     target = list(data.shape)
     for a, s in zip(axes, sizes, strict=True):
-        a = _axis("broadcast_axis", data.ndim, a)
+        a = _axis("broadcast_axis", data.shape, a)
         if data.shape[a] != 1 and data.shape[a] != s:
             raise MXNetError(f"broadcast_axis: axis {a} of shape {data.shape} has size {data.shape[a]}, not 1")
         target[a] = s
@@ -632,7 +632,7 @@ def diag(data, *, k=0, axis1=0, axis2=1):
         return out
     if data.ndim == 0:
         raise MXNetError("diag: input must have at least one dimension")
-    a1, a2 = _axis("diag", data.ndim, axis1), _axis("diag", data.ndim, axis2)
+    a1, a2 = _axis("diag", data.shape, axis1), _axis("diag", data.shape, axis2)
     if a1 == a2:
         raise MXNetError(f"diag: axis1 and axis2 must differ, got {axis1} and {axis2}")
     r, _ = _diag_index(data.shape, k, a1, a2)

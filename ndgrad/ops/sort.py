@@ -26,7 +26,7 @@ def _axis_of(name, data, axis):
     """(array, axis) with ``axis=None`` meaning the flattened array."""
     if axis is None:
         return data.reshape(-1), 0
-    return data, reduce_axes(name, data.ndim, int(axis))[0]
+    return data, reduce_axes(name, data.shape, int(axis))[0]
 
 
 @defop(vjp=lambda n, g: (F._scatter_along_axis(g, n.inputs[1], axis=n.attrs["axis"],

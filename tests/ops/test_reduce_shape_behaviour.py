@@ -8,7 +8,7 @@ from ndgrad import MXNetError, autograd, nd
 
 def test_errors_name_the_op_and_the_offending_shapes():
     x = nd.zeros((2, 3, 4))
-    with pytest.raises(MXNetError, match=r"sum: axis 5 .* 3 dimensions"):
+    with pytest.raises(MXNetError, match=r"sum: axis 5 .* shape \(2, 3, 4\)"):
         nd.sum(x, axis=5)
     with pytest.raises(MXNetError, match=r"concat: shapes \[\(2, 3, 4\), \(2, 4, 4\)\]"):
         nd.concat(x, nd.zeros((2, 4, 4)), dim=2)
