@@ -48,13 +48,35 @@ def tuple_attr(name: str, key: str, value, ndim: int, default: int) -> tuple:
     return value
 
 
-def check_layout(name: str, layout, ndim: int) -> None:
-    if layout is None or layout == _LAYOUTS.get(ndim):
-        return
-    if layout in ("NWC", "NHWC", "NDHWC"):
-        raise NotImplementedError(f"{name}: layout={layout!r} (channels last), not yet in ndgrad; "
-                                  f"use {_LAYOUTS.get(ndim)} and transpose")
-    raise MXNetError(f"{name}: layout {layout!r} does not match a {ndim}-D kernel (expected {_LAYOUTS.get(ndim)})")
+_LAST = {1: "NWC", 2: "NHWC", 3: "NDHWC"}
+
+
+def channels_last(name: str, layout, nd: int) -> bool:
+    """Whether ``layout`` puts channels last (NWC/NHWC/NDHWC); MXNetError for a layout that does not fit."""
+    if layout is None or layout == _LAYOUTS.get(nd):
+        return False
+    if layout == _LAST.get(nd):
+        return True
+    raise MXNetError(f"{name}: layout {layout!r} does not match a {nd}-D kernel (expected "
+                     f"{_LAYOUTS.get(nd)} or {_LAST.get(nd)})")
+
+
+def first_axes(ndim: int) -> tuple:
+    """Transpose axes from channels-last to channels-first."""
+    return (0, ndim - 1, *range(1, ndim - 1))
+
+
+def last_axes(ndim: int) -> tuple:
+    """Transpose axes from channels-first to channels-last."""
+    return (0, *range(2, ndim), 1)
+
+
+def to_first(a):
+    return a.transpose(first_axes(a.ndim))
+
+
+def to_last(a):
+    return xp_of(a).ascontiguousarray(a.transpose(last_axes(a.ndim)))
 
 
 def windows(xpad, out_sp: tuple, kernel: tuple, stride: tuple, dilate: tuple):
@@ -259,23 +281,38 @@ def _geo_of(attrs: dict, ndim: int, name: str) -> Geometry:
                     attrs["num_group"])
 
 
-def _bias_grad(g, nd: int):
-    return F.sum(g, axis=(0, *range(2, 2 + nd)))
-
-
 def _needs_grad(x) -> bool:
     return x is not None and x._node is not None
+
+
+class _Layout:
+    """Moves a channels-last op's arrays to channels-first for the backward ops, and their results back."""
+
+    def __init__(self, last: bool, ndim: int):
+        self.last, self.ndim = last, ndim
+
+    def first(self, a):
+        return F.transpose(a, axes=first_axes(self.ndim)) if self.last and a is not None else a
+
+    def back(self, a):
+        return F.transpose(a, axes=last_axes(self.ndim)) if self.last and a is not None else a
+
+    def bias_grad(self, g):
+        return F.sum(g, axis=tuple(range(self.ndim - 1)) if self.last else (0, *range(2, self.ndim)))
 
 
 def _conv_vjp(n, g, _gcols=None):
     x, w, b = ((*n.inputs, None))[:3]
     geo = _geo_of(n.attrs, x.ndim, "Convolution")
     a = geo.attrs()
+    lay = _Layout(channels_last("Convolution", n.attrs["layout"], geo.nd), x.ndim)
+    xt, wt, gt = lay.first(x), lay.first(w), lay.first(g)
     # inputs outside the graph (the network's input data) get no gradient: skip their col2im
-    dx = F._backward_Convolution_data(g, w, data_shape=x.shape, **a) if _needs_grad(x) else None
-    dw = F._backward_Convolution_weight(x, g, n.output(1), weight_shape=w.shape, **a) if _needs_grad(w) else None
-    db = _bias_grad(g, geo.nd) if _needs_grad(b) else None
-    return (dx, dw, db)[:len(n.inputs)]
+    dx = F._backward_Convolution_data(gt, wt, data_shape=xt.shape, **a) if _needs_grad(x) else None
+    dw = F._backward_Convolution_weight(xt, gt, n.output(1), weight_shape=wt.shape, **a) if _needs_grad(w) \
+        else None
+    db = lay.bias_grad(g) if _needs_grad(b) else None
+    return (lay.back(dx), lay.back(dw), db)[:len(n.inputs)]
 
 
 def _check_bias(name: str, bias, no_bias: bool, num_filter: int) -> None:
@@ -304,7 +341,9 @@ def Convolution(data, weight, bias=None, *, kernel=(), stride=(), dilate=(), pad
     ``floor((x + 2 * pad - dilate * (kernel - 1) - 1) / stride) + 1``.
     """
     geo = Geometry("Convolution", data.ndim, kernel, stride, dilate, pad, num_group)
-    check_layout("Convolution", layout, geo.nd)
+    last = channels_last("Convolution", layout, geo.nd)
+    if last:  # computed channels-first; the weight is (num_filter, *kernel, channel/num_group)
+        data, weight = to_first(data), to_first(weight)
     _check_bias("Convolution", bias, no_bias, num_filter)
     c = data.shape[1]
     if num_filter <= 0 or c % geo.num_group or num_filter % geo.num_group:
@@ -321,7 +360,8 @@ def Convolution(data, weight, bias=None, *, kernel=(), stride=(), dilate=(), pad
     # the columns are kept (hidden output) only while recording, for the weight gradient
     if not _state.recording:
         cols = xp_of(cols).zeros((0, 0, 0, 0), dtype=cols.dtype)
-    return _add_bias(y, bias, geo.nd), cols
+    y = _add_bias(y, bias, geo.nd)
+    return (to_last(y) if last else y), cols
 
 
 def _bwd_data_vjp(n, h):
@@ -397,13 +437,15 @@ def deconv_geometry(name: str, in_shape: tuple, kernel, stride, dilate, pad, adj
 def _deconv_vjp(n, g):
     x, w, b = ((*n.inputs, None))[:3]
     a = n.attrs
-    geo, _ = deconv_geometry("Deconvolution", x.shape, a["kernel"], a["stride"], a["dilate"], a["pad"], a["adj"],
+    lay = _Layout(channels_last("Deconvolution", a["layout"], x.ndim - 2), x.ndim)
+    xt, wt, gt = lay.first(x), lay.first(w), lay.first(g)
+    geo, _ = deconv_geometry("Deconvolution", xt.shape, a["kernel"], a["stride"], a["dilate"], a["pad"], a["adj"],
                              a["target_shape"], a["num_group"])
-    dx = F.Convolution(g, w, kernel=geo.kernel, stride=geo.stride, dilate=geo.dilate, pad=geo.pad,
-                       num_filter=w.shape[0], num_group=geo.num_group, no_bias=True) if _needs_grad(x) else None
-    dw = F._backward_Convolution_weight(g, x, weight_shape=w.shape, **geo.attrs()) if _needs_grad(w) else None
-    db = _bias_grad(g, geo.nd) if _needs_grad(b) else None
-    return dx, dw, db
+    dx = F.Convolution(gt, wt, kernel=geo.kernel, stride=geo.stride, dilate=geo.dilate, pad=geo.pad,
+                       num_filter=wt.shape[0], num_group=geo.num_group, no_bias=True) if _needs_grad(x) else None
+    dw = F._backward_Convolution_weight(gt, xt, weight_shape=wt.shape, **geo.attrs()) if _needs_grad(w) else None
+    db = lay.bias_grad(g) if _needs_grad(b) else None
+    return lay.back(dx), lay.back(dw), db
 
 
 @defop(vjp=_deconv_vjp)
@@ -416,9 +458,11 @@ def Deconvolution(data, weight, bias=None, *, kernel=(), stride=(), dilate=(), p
     ``stride * (x - 1) + dilate * (kernel - 1) + 1 - 2 * pad + adj``; a ``target_shape`` sets ``pad`` and
     ``adj`` to reach it.
     """
+    last = channels_last("Deconvolution", layout, data.ndim - 2)
+    if last:  # computed channels-first; the weight is (channel, *kernel, num_filter/num_group)
+        data, weight = to_first(data), to_first(weight)
     geo, out_sp = deconv_geometry("Deconvolution", data.shape, kernel, stride, dilate, pad, adj, target_shape,
                                   num_group)
-    check_layout("Deconvolution", layout, geo.nd)
     _check_bias("Deconvolution", bias, no_bias, num_filter)
     c = data.shape[1]
     if num_filter <= 0 or c % geo.num_group or num_filter % geo.num_group:
@@ -427,8 +471,8 @@ def Deconvolution(data, weight, bias=None, *, kernel=(), stride=(), dilate=(), p
     want = (c, num_filter // geo.num_group, *geo.kernel)
     if tuple(weight.shape) != want:
         raise MXNetError(f"Deconvolution: weight has shape {tuple(weight.shape)}, expected {want}")
-    y = conv_data_grad(data, weight, geo, (data.shape[0], num_filter, *out_sp))
-    return _add_bias(y, bias, geo.nd)
+    y = _add_bias(conv_data_grad(data, weight, geo, (data.shape[0], num_filter, *out_sp)), bias, geo.nd)
+    return to_last(y) if last else y
 
 
 # ------------------------------------------------------------------------------------------ UpSampling

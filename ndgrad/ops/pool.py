@@ -14,7 +14,8 @@ import math
 import numpy as np
 
 from ..base import MXNetError
-from .conv import check_layout, offset_slices, pad_input, tuple_attr, window_offsets, windows, xp_of
+from .conv import (channels_last, first_axes, last_axes, offset_slices, pad_input, to_first, to_last, tuple_attr,
+                   window_offsets, windows, xp_of)
 from .registry import defop
 from .registry import fn as F
 
@@ -164,7 +165,7 @@ def _sum_windows(geo: PoolGeometry, x):
 def _argmax(geo: PoolGeometry, x):
     """Per window, its maximum and the flat offset of its first maximum (padding never wins)."""
     xp = xp_of(x)
-    fill = -xp.inf if xp.issubdtype(x.dtype, xp.floating) else xp.iinfo(x.dtype).min
+    fill = -np.inf if np.issubdtype(x.dtype, np.floating) else np.iinfo(x.dtype).min
     xpad = geo.padded(x, fill)
     if int(np.prod(geo.kernel)) > _LOOP_MAX:
         flat = geo.flat_windows(xpad)
@@ -190,17 +191,27 @@ def _pool_grad(n, g):
     x = n.inputs[0]
     a = n.attrs
     pool_type = a["pool_type"]
+    # the backward ops work channels-first; a channels-last layout is transposed around them
+    last = channels_last("Pooling", a["layout"], x.ndim - 2)
+    shape = tuple(x.shape[i] for i in first_axes(x.ndim)) if last else x.shape
+
+    def first(t):
+        return F.transpose(t, axes=first_axes(x.ndim)) if last else t
+
+    def back(t):
+        return F.transpose(t, axes=last_axes(x.ndim)) if last else t
+
     if pool_type == "max":
-        return F._backward_Pooling_max(g, n.output(1), **_bwd_attrs(a, x.shape))
+        return back(F._backward_Pooling_max(first(g), n.output(1), **_bwd_attrs(a, shape)))
     if pool_type in ("avg", "sum"):
-        return F._backward_Pooling_avg(g, **_bwd_attrs(a, x.shape))
+        return back(F._backward_Pooling_avg(first(g), **_bwd_attrs(a, shape)))
     p = int(a["p_value"])
     if p == 1:
-        return F._backward_Pooling_avg(g, **dict(_bwd_attrs(a, x.shape), pool_type="sum"))
+        return back(F._backward_Pooling_avg(first(g), **dict(_bwd_attrs(a, shape), pool_type="sum")))
     y = n.output(0)
     # y = S(x^p)^(1/p): dx = S^T(g * y^(1-p)) * x^(p-1)
-    s = F._backward_Pooling_avg(g * y ** (1 - p), **dict(_bwd_attrs(a, x.shape), pool_type="sum"))
-    return s * x ** (p - 1)
+    s = F._backward_Pooling_avg(first(g * y ** (1 - p)), **dict(_bwd_attrs(a, shape), pool_type="sum"))
+    return back(s) * x ** (p - 1)
 
 
 def _bwd_attrs(a: dict, data_shape: tuple) -> dict:
@@ -220,8 +231,19 @@ def Pooling(data, *, kernel=(), pool_type="max", global_pool=False, cudnn_off=Fa
     """
     if pool_type not in _POOL_TYPES:
         raise MXNetError(f"Pooling: pool_type must be one of {_POOL_TYPES}, got {pool_type!r}")
+    last = channels_last("Pooling", layout, data.ndim - 2) if data.ndim in (3, 4, 5) else False
+    if last:
+        out, hidden = _pool_forward(to_first(data), kernel, pool_type, global_pool, pooling_convention, stride, pad,
+                                    p_value, count_include_pad)
+        return to_last(out), hidden  # the argmax stays channels-first, as the backward ops use it
+    return _pool_forward(data, kernel, pool_type, global_pool, pooling_convention, stride, pad, p_value,
+                         count_include_pad)
+
+
+def _pool_forward(data, kernel, pool_type, global_pool, pooling_convention, stride, pad, p_value,
+                  count_include_pad):
+    """Pooling on channels-first data: (output, hidden argmax or an empty array)."""
     geo = PoolGeometry(data.shape, kernel, stride, pad, global_pool, pooling_convention)
-    check_layout("Pooling", layout, geo.nd)
     xp = xp_of(data)
     none = xp.zeros((0,), dtype=np.int32)
     if pool_type == "max":

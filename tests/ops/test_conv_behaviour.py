@@ -134,10 +134,54 @@ def test_weight_shape_is_checked():
         nd.Convolution(nd.ones((1, 4, 5)), nd.ones((3, 4, 3, 3)), kernel=(3, 3), num_filter=3, no_bias=True)
 
 
-def test_channels_last_layout_is_not_implemented():
-    with pytest.raises(NotImplementedError):
-        nd.Convolution(nd.ones((1, 5, 5, 2)), nd.ones((3, 2, 3, 3)), kernel=(3, 3), num_filter=3, no_bias=True,
-                       layout="NHWC")
+@pytest.mark.parametrize("op,shapes,attrs", [
+    ("Convolution", [(2, 3, 6, 5), (4, 3, 3, 2), (4,)], dict(kernel=(3, 2), stride=(2, 1), pad=(1, 1), num_filter=4)),
+    ("Convolution", [(2, 4, 7), (6, 2, 3), (6,)], dict(kernel=(3,), num_filter=6, num_group=2)),
+    ("Deconvolution", [(2, 3, 4, 3), (3, 2, 3, 3)], dict(kernel=(3, 3), stride=(2, 2), num_filter=2)),
+    ("Pooling", [(2, 3, 5, 6)], dict(kernel=(2, 3), stride=(2, 2), pad=(1, 1))),
+    ("Pooling", [(1, 2, 4, 4, 3)], dict(kernel=(2, 2, 2), pool_type="avg")),
+])
+def test_channels_last_layouts_match_channels_first(op, shapes, attrs):
+    """NWC/NHWC/NDHWC give the channels-first results transposed (weights are (out, *kernel, in))."""
+    rng = np.random.default_rng(0)
+    xs = [rng.standard_normal(s) for s in shapes]
+    nd_ = len(shapes[0]) - 2
+    last = {1: "NWC", 2: "NHWC", 3: "NDHWC"}[nd_]
+
+    def moved(a):
+        return np.moveaxis(a, 1, -1) if a.ndim > 1 else a
+
+    want = getattr(nd, op)(*[nd.array(x, dtype=np.float64) for x in xs], **attrs).asnumpy()
+
+    def f(*arrays):
+        return getattr(nd, op)(*arrays, layout=last, **attrs)
+
+    got = f(*[nd.array(moved(x), dtype=np.float64) for x in xs])
+    np.testing.assert_allclose(got.asnumpy(), moved(want), rtol=1e-10, atol=1e-12)
+    check_gradient(f, [moved(x) for x in xs])
+
+
+def test_channels_last_second_order():
+    rng = np.random.default_rng(1)
+    x0, w0 = rng.standard_normal((1, 5, 5, 2)), rng.standard_normal((3, 2, 2, 2))
+    v = nd.array(rng.standard_normal((1, 5, 5, 2)), dtype=np.float64)
+
+    def f(w):
+        x = nd.array(x0, dtype=np.float64)
+        x.attach_grad()
+        with autograd.record():
+            h = nd.Convolution(x, w, kernel=(2, 2), num_filter=3, no_bias=True, layout="NHWC")
+            y = (nd.Pooling(h * h, kernel=(2, 2), layout="NHWC", pool_type="lp", p_value=2)).sum()
+        (gx,) = autograd.grad(y, [x], create_graph=True)
+        return (gx * v).sum()
+
+    check_gradient(f, [w0])
+
+
+def test_layout_must_fit_the_kernel():
+    with pytest.raises(MXNetError, match="layout"):
+        nd.Convolution(nd.ones((1, 2, 5, 5)), nd.ones((3, 2, 3, 3)), kernel=(3, 3), num_filter=3, no_bias=True,
+                       layout="NCW")
 
 
 def test_float32_stays_float32_and_workspace_args_are_accepted():

@@ -99,6 +99,11 @@ CASES = [
     ("adaptive-avg-int", "_contrib_AdaptiveAvgPooling2D", {"data": arr(1, 2, 5, 6)}, dict(output_size=4)),
     ("adaptive-avg-up", "_contrib_AdaptiveAvgPooling2D", {"data": arr(1, 2, 3, 2)}, dict(output_size=(5, 4))),
     ("adaptive-avg-default", "_contrib_AdaptiveAvgPooling2D", {"data": arr(1, 2, 3, 4)}, dict()),
+    ("pool-nhwc-max", "Pooling", {"data": arr(2, 7, 6, 3)}, dict(kernel=(3, 3), stride=(2, 2), pad=(1, 1),
+                                                                layout="NHWC")),
+    ("pool-nhwc-avg-full", "Pooling", {"data": arr(2, 7, 6, 3)},
+     dict(kernel=(2, 2), stride=(2, 2), pool_type="avg", pooling_convention="full", layout="NHWC")),
+    ("pool-nwc-max", "Pooling", {"data": arr(2, 9, 3)}, dict(kernel=(3,), stride=(2,), layout="NWC")),
 ]
 
 

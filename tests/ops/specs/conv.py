@@ -122,3 +122,20 @@ SPECS += [
     OpSpec("_backward_UpSampling_nearest", [(2, 2, 4, 6)],
            lambda g: g.reshape(2, 2, 2, 2, 3, 2).sum(axis=(3, 5)), attrs={"scale": 2}),
 ]
+
+
+def _last(a):
+    return np.moveaxis(a, 1, -1)
+
+
+def _first(a):
+    return np.moveaxis(a, -1, 1)
+
+
+SPECS += [
+    OpSpec("Convolution", [(2, 5, 4, 4), (4, 3, 2, 2), (4,)],
+           lambda x, w, b: _last(ref_conv(_first(x), _first(w), b, **G2 | {"kernel": (3, 2)})),
+           call=lambda F, x, w, b: F.Convolution(x, w, b, layout="NHWC", **C2), id="nhwc"),
+    OpSpec("Deconvolution", [(2, 3, 3), (3, 3, 2)], lambda x, w: _last(ref_deconv(_first(x), _first(w), **DG1)),
+           call=lambda F, x, w: F.Deconvolution(x, w, layout="NWC", **D1), id="nwc"),
+]

@@ -214,3 +214,13 @@ SPECS += [
     OpSpec("_backward_contrib_AdaptiveAvgPooling2D", [(1, 2, 3, 2)],
            _adjoint(lambda x: ref_adaptive(x, 3, 2), (1, 2, 5, 5)), attrs=dict(in_height=5, in_width=5)),
 ]
+
+
+SPECS += [
+    OpSpec("Pooling", gen=lambda rng: [np.moveaxis(_distinct((2, 2, 5, 6))(rng)[0], 1, -1)], id="max-nhwc",
+           ref=lambda x: np.moveaxis(ref_pool(np.moveaxis(x, -1, 1), kernel=(3, 3), stride=(2, 1), pad=(1, 1)), 1, -1),
+           call=lambda F, x: F.Pooling(x, kernel=(3, 3), stride=(2, 1), pad=(1, 1), layout="NHWC")),
+    OpSpec("Pooling", [(2, 4, 4, 2)], domain=(0.5, 2), id="lp2-nhwc",
+           ref=lambda x: np.moveaxis(ref_pool(np.moveaxis(x, -1, 1), kernel=(2, 2), pool_type="lp", p_value=2), 1, -1),
+           call=lambda F, x: F.Pooling(x, kernel=(2, 2), pool_type="lp", p_value=2, layout="NHWC")),
+]
