@@ -5,11 +5,12 @@ from .parameter import Constant, DeferredInitializationError, Parameter, Paramet
 from .block import Block, HybridBlock, SymbolBlock
 from . import nn
 from . import loss
+from . import rnn
 from .trainer import Trainer
 from . import contrib
 
 __all__ = ["Block", "HybridBlock", "SymbolBlock", "Parameter", "Constant", "ParameterDict",
-           "DeferredInitializationError", "Trainer", "nn", "loss", "contrib"]
+           "DeferredInitializationError", "Trainer", "nn", "loss", "rnn", "contrib"]
 
 # data/ and utils.py are written by another helper; import them once they exist
 if _find_spec(__name__ + ".data") is not None:

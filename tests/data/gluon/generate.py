@@ -18,7 +18,7 @@ import os
 import mxnet as mx
 import numpy as np
 from mxnet import autograd, gluon, nd
-from mxnet.gluon import nn
+from mxnet.gluon import nn, rnn
 from mxnet.gluon.contrib import nn as cnn
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -301,6 +301,73 @@ def training_cases():
     np.savez_compressed(os.path.join(HERE, "training.npz"), **arrays)
 
 
+# ----------------------------------------------------------------------------------------------- recurrent
+# (case, constructor, input shape, how it is called)
+RNNS = [
+    ("rnncell", "rnn.RNNCell(4)", (2, 3, 5), "unroll"),
+    ("rnncell_relu", "rnn.RNNCell(3, activation='relu', input_size=5)", (2, 3, 5), "unroll"),
+    ("lstmcell", "rnn.LSTMCell(4)", (2, 3, 5), "unroll"),
+    ("grucell", "rnn.GRUCell(4)", (2, 3, 5), "unroll"),
+    ("sequential_cells", "seq_cells()", (2, 3, 5), "unroll"),
+    ("residual_cell", "rnn.ResidualCell(rnn.GRUCell(5))", (2, 3, 5), "unroll"),
+    ("bidirectional_cell", "rnn.BidirectionalCell(rnn.LSTMCell(3), rnn.GRUCell(2))", (2, 3, 5), "unroll"),
+    ("rnn_layer", "rnn.RNN(4, num_layers=2, activation='tanh')", (3, 2, 5), "layer"),
+    ("lstm_layer", "rnn.LSTM(3, bidirectional=True)", (3, 2, 5), "layer_states"),
+    ("gru_layer_ntc", "rnn.GRU(4, layout='NTC', num_layers=2)", (2, 3, 5), "layer_states"),
+]
+
+
+def seq_cells():
+    cell = rnn.SequentialRNNCell()
+    with cell.name_scope():
+        cell.add(rnn.LSTMCell(4))
+        cell.add(rnn.GRUCell(3))
+    return cell
+
+
+def rnn_cases():
+    meta, arrays = {}, {}
+    for case, expr, shape, kind in RNNS:
+        with mx.name.NameManager():
+            block = eval(expr)
+        block.initialize()
+        x = nd.array(rng.uniform(-1, 1, shape))
+        if kind == "unroll":
+            block.unroll(shape[1], x, layout="NTC", merge_outputs=True)
+        else:
+            block(x)
+        params = block._collect_params_with_prefix()
+        for name, p in params.items():
+            value = rng.uniform(-0.5, 0.5, p.shape).astype(np.float32)
+            p.set_data(nd.array(value))
+            arrays[f"{case}/param:{name}"] = value
+        arrays[f"{case}/x"] = x.asnumpy()
+        xx = x.copy()
+        xx.attach_grad()
+        with autograd.record():
+            if kind == "unroll":
+                out, states = block.unroll(shape[1], xx, layout="NTC", merge_outputs=True)
+            elif kind == "layer":
+                out, states = block(xx), []
+            else:
+                begin = block.begin_state(shape[block._layout.find("N")])
+                out, states = block(xx, begin)
+        head = rng.uniform(-1, 1, out.shape).astype(np.float32)
+        out.backward(nd.array(head))
+        arrays[f"{case}/head"] = head
+        arrays[f"{case}/out"] = out.asnumpy()
+        for i, st in enumerate(states):
+            arrays[f"{case}/state{i}"] = st.asnumpy()
+        arrays[f"{case}/grad:x"] = xx.grad.asnumpy()
+        for name, p in params.items():
+            arrays[f"{case}/grad:{name}"] = p.grad().asnumpy()
+        meta[case] = {"expr": expr, "kind": kind, "params": list(params), "nstates": len(states),
+                      "repr": repr(block), "names": list(block.collect_params().keys())}
+    with open(os.path.join(HERE, "rnn.json"), "w") as f:
+        json.dump(meta, f, indent=1)
+    np.savez_compressed(os.path.join(HERE, "rnn.npz"), **arrays)
+
+
 # ----------------------------------------------------------------------------------------------- initialization
 def init_cases():
     """Default and explicit initialization from a seeded stream, deferred Parameters initialized at forward."""
@@ -325,4 +392,5 @@ if __name__ == "__main__":
     layers_cases()
     losses_cases()
     training_cases()
+    rnn_cases()
     print("wrote goldens to", HERE)
