@@ -502,6 +502,41 @@ def _backward_pad(grad, *, mode="constant", pad_width=(), in_shape=()):
     return np.ascontiguousarray(res)
 
 
+def _crop_box(name, data, h_w, offset, center_crop):
+    """(top, left, h, w) of the Crop window; raises where it leaves the input."""
+    _, _, hh, ww = data[0].shape
+    h, w = (data[1].shape[2], data[1].shape[3]) if len(data) > 1 else _as_tuple(h_w)
+    if center_crop:
+        top, left = (hh - h) // 2, (ww - w) // 2
+    else:
+        top, left = _as_tuple(offset)
+    if h < 1 or w < 1 or top < 0 or left < 0 or top + h > hh or left + w > ww:
+        raise MXNetError(f"{name}: a {h}x{w} window at offset ({top}, {left}) does not fit input shape "
+                         f"{data[0].shape}")
+    return top, left, h, w
+
+
+def _crop_vjp(n, g):
+    x = n.inputs[0]
+    top, left, h, w = _crop_box("Crop", n.inputs, n.attrs["h_w"], n.attrs["offset"], n.attrs["center_crop"])
+    pw = (0, 0, 0, 0, top, x.shape[2] - h - top, left, x.shape[3] - w - left)
+    return (F.pad(g, mode="constant", pad_width=pw), *([None] * (len(n.inputs) - 1)))
+
+
+@defop(vjp=_crop_vjp)
+def Crop(*data, offset=(0, 0), h_w=(0, 0), center_crop=False, num_args=None):
+    """Crops the spatial (last two) axes of a 4-D input to ``h_w``, or to the size of a second input.
+
+    The window starts at ``offset`` (top, left), or is centred with ``center_crop=True``.
+    """
+    if not 1 <= len(data) <= 2 or (num_args is not None and int(num_args) != len(data)):
+        raise MXNetError(f"Crop: takes one or two inputs (num_args={num_args}), got {len(data)}")
+    if data[0].ndim != 4 or (len(data) > 1 and data[1].ndim != 4):
+        raise MXNetError(f"Crop: inputs must be 4-D (N, C, H, W), got {[tuple(x.shape) for x in data]}")
+    top, left, h, w = _crop_box("Crop", data, h_w, offset, center_crop)
+    return data[0][:, :, top:top + h, left:left + w].copy()
+
+
 # ------------------------------------------------------------------------------------------- broadcast
 # the engine sums the gradient back down to the input's shape
 @defop(vjp=lambda n, g: g)

@@ -170,3 +170,14 @@ def test_histogram_matches_mxnet(name, dtype, kw):
     assert counts.dtype == want_c.dtype and edges.dtype == want_e.dtype
     np.testing.assert_array_equal(counts.asnumpy(), want_c)
     np.testing.assert_allclose(edges.asnumpy(), want_e, rtol=1e-6)
+
+
+@pytest.mark.parametrize("name,args,kw", [
+    ("hw", (), {"h_w": (2, 3)}), ("off", (), {"h_w": (2, 3), "offset": (1, 2)}),
+    ("centre", (), {"h_w": (4, 4), "center_crop": True}),
+    ("like", ((1, 1, 3, 2),), {"center_crop": True, "num_args": 2})])
+def test_crop_matches_mxnet(name, args, kw):
+    args = tuple(nd.zeros(a) for a in args)
+    y, dx = _grad(lambda x: nd.Crop(x, *args, **kw), G["cx"], G[f"crop_{name}_head"])
+    np.testing.assert_array_equal(y, G[f"crop_{name}_y"])
+    np.testing.assert_array_equal(dx, G[f"crop_{name}_dx"])

@@ -194,6 +194,14 @@ def goldens():
     for k in (-1, 0, 2):
         g[f"diagv_k{k}"] = nd.diag(nd.array(v), k=k).asnumpy()
     g["diag3d"] = nd.diag(nd.array(a3), k=-1, axis1=2, axis2=0).asnumpy()
+    cx = rng.standard_normal((2, 2, 5, 6)).astype(np.float32)
+    g["cx"] = cx
+    for name, args, kw in [("hw", (), {"h_w": (2, 3)}), ("off", (), {"h_w": (2, 3), "offset": (1, 2)}),
+                           ("centre", (), {"h_w": (4, 4), "center_crop": True}),
+                           ("like", (nd.zeros((1, 1, 3, 2)),), {"center_crop": True, "num_args": 2})]:
+        head = rng.standard_normal(nd.Crop(nd.array(cx), *args, **kw).shape).astype(np.float32)
+        y, dx = grad_of(lambda x, args=args, kw=kw: nd.Crop(x, *args, **kw), cx, head)
+        g[f"crop_{name}_y"], g[f"crop_{name}_dx"], g[f"crop_{name}_head"] = y, dx, head
     hx = rng.uniform(-1, 6, 50).astype(np.float32)
     g["hx"] = hx
     for name, dt, kw in [("range", "float32", {"bins": 5, "range": (0, 5)}), ("norange", "float32", {"bins": 4}),
@@ -210,7 +218,7 @@ NAMES = ["sum", "mean", "prod", "nansum", "nanprod", "max", "min", "norm", "argm
          "expand_dims", "squeeze", "transpose", "swapaxes", "SwapAxis", "moveaxis", "concat", "Concat", "stack",
          "split", "SliceChannel", "split_v2", "tile", "repeat", "flip", "reverse", "pad", "Pad", "broadcast_to",
          "broadcast_like", "broadcast_axis", "broadcast_axes", "depth_to_space", "space_to_depth", "diag",
-         "shape_array", "size_array", "sum_axis", "max_axis", "min_axis", "histogram", "concatenate"]
+         "shape_array", "size_array", "sum_axis", "max_axis", "min_axis", "histogram", "concatenate", "Crop"]
 
 # (op, input shape, input dtype, kwargs): output shapes and dtypes (or the error) are recorded
 CASES = [
