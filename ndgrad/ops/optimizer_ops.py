@@ -26,10 +26,18 @@ def _rescaled(grad, rescale_grad, clip_gradient):
     return g
 
 
+def _lr_rescaled(grad, lr, rescale_grad, clip_gradient):
+    """A new array ``lr * clip(rescale_grad * grad)``, in one pass when there is no clipping."""
+    if clip_gradient is not None and clip_gradient >= 0:
+        g = _rescaled(grad, rescale_grad, clip_gradient)
+        g *= lr
+        return g
+    return np.multiply(grad, lr * rescale_grad)
+
+
 def k_sgd(weight, grad, lr, wd=0.0, rescale_grad=1.0, clip_gradient=-1.0):
     """weight = (1 - lr * wd) * weight - lr * clip(rescale_grad * grad)."""
-    g = _rescaled(grad, rescale_grad, clip_gradient)
-    g *= lr
+    g = _lr_rescaled(grad, lr, rescale_grad, clip_gradient)
     if wd:
         weight *= 1.0 - lr * wd
     weight -= g
@@ -37,8 +45,7 @@ def k_sgd(weight, grad, lr, wd=0.0, rescale_grad=1.0, clip_gradient=-1.0):
 
 def k_sgd_mom(weight, grad, mom, lr, momentum=0.0, wd=0.0, rescale_grad=1.0, clip_gradient=-1.0):
     """mom = momentum * mom - lr * wd * weight - lr * clip(rescale_grad * grad); weight += mom."""
-    g = _rescaled(grad, rescale_grad, clip_gradient)
-    g *= lr
+    g = _lr_rescaled(grad, lr, rescale_grad, clip_gradient)
     mom *= momentum
     mom -= g
     if wd:

@@ -154,3 +154,9 @@ def test_worker_timeout():
     dl = DataLoader(Slow(), batch_size=1, num_workers=1, thread_pool=True, timeout=0.2)
     with pytest.raises(multiprocessing.TimeoutError):
         list(dl)
+
+
+def test_worker_processes_with_lambda_transform():
+    ds = SimpleDataset(list(range(6))).transform(lambda v: np.float32(v) * 2)
+    out = [b.asnumpy() for b in DataLoader(ds, batch_size=4, num_workers=2)]
+    np.testing.assert_array_equal(np.concatenate(out), np.arange(6) * 2)

@@ -5,6 +5,7 @@ import multiprocessing
 import multiprocessing.pool
 import pickle
 import signal
+import sys
 from multiprocessing.pool import ThreadPool
 from typing import Any
 
@@ -185,10 +186,12 @@ class DataLoader:
             if self._thread_pool:
                 self._worker_pool = ThreadPool(self._num_workers)
             else:
+                # Linux workers are forked, as MXNet's: they inherit the dataset (lambdas in transforms included)
+                mp = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else multiprocessing
                 handler = signal.signal(signal.SIGINT, signal.SIG_IGN)  # workers leave Ctrl-C to the parent
                 try:
-                    self._worker_pool = multiprocessing.Pool(self._num_workers, initializer=_worker_initializer,
-                                                             initargs=[self._dataset])
+                    self._worker_pool = mp.Pool(self._num_workers, initializer=_worker_initializer,
+                                                initargs=[self._dataset])
                 finally:
                     signal.signal(signal.SIGINT, handler)
         if batchify_fn is None:
