@@ -505,8 +505,7 @@ class HybridBlock(Block):
             for p in self._all_params():
                 p._finish_deferred_init()
             params = {k: v.data(ctx) for k, v in self._reg_params.items()}
-        with ctx:
-            return self.hybrid_forward(nd, x, *args, **kwargs, **params)
+        return self.hybrid_forward(nd, x, *args, **kwargs, **params)
 
     def hybrid_forward(self, F: Any, x: Any, *args: Any, **kwargs: Any) -> Any:
         """The computation, with ``F`` the ``nd`` namespace and Parameters as keyword arrays."""

@@ -239,3 +239,23 @@ def test_loads_mxnet_lenet_and_reproduces_output(tmp_path):
     out = tmp_path / "again.params"
     net.save_parameters(str(out))
     assert out.read_bytes() == (SHARED / "lenet.params").read_bytes()
+
+
+def test_forward_leaves_the_current_context_alone():
+    net = nn.HybridSequential()
+    net.add(nn.Dense(2, in_units=3), nn.Dense(1, in_units=2))
+    for p in net.collect_params().values():
+        p._load_init(nd.ones(p.shape), mx.cpu(1))
+    assert net(nd.ones((1, 3), ctx=mx.cpu(1))).context == mx.cpu(1)
+    assert mx.current_context() == mx.cpu(0)
+
+
+def test_dropout_layer_modes():
+    drop = nn.Dropout(0.5)
+    x = nd.ones((200, 50))
+    assert (drop(x).asnumpy() == 1).all()  # predict mode: identity
+    with autograd.record():
+        y = drop(x).asnumpy()
+    kept = y != 0
+    assert 0.4 < kept.mean() < 0.6
+    np.testing.assert_allclose(y[kept], 2.0)  # survivors scaled by 1 / (1 - rate)
