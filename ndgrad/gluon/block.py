@@ -477,6 +477,8 @@ class HybridBlock(Block):
         HybridBlock with unknown Parameter dimensions must give full shapes or override it.
         """
         unknown = [p.name for p in self._all_params() if p.shape is None or 0 in p.shape]
+        if not unknown:
+            return
         raise DeferredInitializationError(
             f"{type(self).__name__} '{self.name}': cannot infer the shapes of Parameters {unknown}: ndgrad has no "
             "symbolic shape inference. Give these Parameters complete shapes (in_units, in_channels, ...) or "

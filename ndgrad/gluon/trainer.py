@@ -34,7 +34,8 @@ class Trainer:
     kvstore : str or None
         Accepted for compatibility; reduction over local contexts is done in-process.
     compression_params : dict
-        Gradient compression (not supported; must be None).
+        Gradient compression; ignored with one context (as MXNet, which makes no kvstore then), not yet
+        supported across several.
     update_on_kvstore : bool or None
         Accepted for compatibility; updates always run in the Trainer.
     """
@@ -53,8 +54,6 @@ class Trainer:
             self._param2idx[param.name] = i
             self._params.append(param)
             param._set_trainer(self)
-        if compression_params is not None:
-            raise NotImplementedError("Trainer(compression_params=...): gradient compression, not yet in ndgrad")
         if isinstance(kvstore, str) and "dist" in kvstore:
             raise NotImplementedError(f"Trainer(kvstore={kvstore!r}): distributed kvstores, not yet in ndgrad's "
                                       "Trainer")
@@ -63,6 +62,10 @@ class Trainer:
         self._kvstore = None
         self._update_on_kvstore = False
         self._contexts = self._check_contexts()
+        if compression_params is not None and len(self._contexts) > 1:
+            # with one context MXNet creates no kvstore, so compression is ignored there as here
+            raise NotImplementedError("Trainer(compression_params=...) over several contexts: gradient "
+                                      "compression, not yet in ndgrad")
         self._init_optimizer(optimizer, optimizer_params or {})
         self._scale = self._optimizer.rescale_grad
 

@@ -259,3 +259,14 @@ def test_dropout_layer_modes():
     kept = y != 0
     assert 0.4 < kept.mean() < 0.6
     np.testing.assert_allclose(y[kept], 2.0)  # survivors scaled by 1 / (1 - rate)
+
+
+def test_load_parameters_dtype_source_saved(tmp_path):
+    need("save", "load")
+    net = mlp()
+    f = str(tmp_path / "net.params")
+    net.save_parameters(f)
+    typed = nn.HybridSequential()
+    typed.add(nn.Dense(5, dtype="float64"), nn.Dense(2, dtype="float64"))
+    typed.load_parameters(f, cast_dtype=True, dtype_source="saved")
+    assert typed[0].weight.data().dtype == np.float32 and typed[0].weight.dtype == np.float32
