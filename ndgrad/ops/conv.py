@@ -196,23 +196,65 @@ class Geometry:
 
 
 # ------------------------------------------------------------------------------------------ kernels
+# Two column layouts. With few rows per group (C/G * prod(kernel) < _WIDE, e.g. a network's first layer)
+# the columns are per image, (N, G, C/G*K, P), and the GEMMs are batched over images: a single huge GEMM
+# with so short an inner dimension runs far below peak. Otherwise the batch goes innermost,
+# (G, C/G*K, P*N): im2col and col2im then move runs of (output width x batch) contiguous elements and
+# each pass is one plain GEMM.
+_WIDE = 64
+
+
+def _batch_last(geo: Geometry, channels: int) -> bool:
+    return (channels // geo.num_group) * int(np.prod(geo.kernel)) >= _WIDE
+
+
+def _batch_last_input(x, geo: Geometry):
+    """``x`` as a (C, *padded spatial, N) array (a pooled temporary)."""
+    nd = geo.nd
+    n, c = x.shape[:2]
+    shape = (c, *(x.shape[2 + i] + 2 * geo.pad[i] for i in range(nd)), n)
+    xt = empty_buffer(x, shape, x.dtype)
+    if any(geo.pad):
+        xt.fill(0)
+    inner = tuple(slice(geo.pad[i], geo.pad[i] + x.shape[2 + i]) for i in range(nd))
+    xt[(slice(None), *inner)] = x.transpose((*range(1, nd + 2), 0))
+    return xt
+
+
 def _im2col(x, geo: Geometry, out_sp: tuple):
-    """Columns (N, G, C/G * prod(kernel), prod(out_sp)): one copy of the strided window view, whose
-    innermost run goes along the output positions (contiguous reads for stride 1)."""
+    """The columns of ``x``: one copy of a strided window view, in the layout ``_batch_last`` picks."""
     n, c = x.shape[:2]
     nd, g = geo.nd, geo.num_group
+    rows = (c // g) * int(np.prod(geo.kernel))
+    if _batch_last(geo, c):
+        xt = _batch_last_input(x, geo)
+        s = xt.strides
+        shape = (c, *geo.kernel, *out_sp, n)
+        strides = (s[0], *(s[1 + i] * geo.dilate[i] for i in range(nd)),
+                   *(s[1 + i] * geo.stride[i] for i in range(nd)), s[-1])
+        cols = empty_buffer(x, shape, x.dtype)
+        cols[...] = as_strided(xt, shape, strides)
+        return cols.reshape(g, rows, -1)  # (G, C/G*K, P*N)
     xpad = pad_input(x, geo.pad, geo.pad)
     win = windows(xpad, out_sp, geo.kernel, geo.stride, geo.dilate)  # (N, C, *O, *K)
     perm = (0, 1, *range(2 + nd, 2 + 2 * nd), *range(2, 2 + nd))  # (N, C, *K, *O)
     cols = empty_buffer(x, (n, c, *geo.kernel, *out_sp), x.dtype)
     cols[...] = win.transpose(perm)
-    return cols.reshape(n, g, (c // g) * int(np.prod(geo.kernel)), int(np.prod(out_sp)))
+    return cols.reshape(n, g, rows, int(np.prod(out_sp)))  # (N, G, C/G*K, P)
+
+
+def _batch_last_grad(gy, groups: int):
+    """The output gradient (N, F, *O) as (G, F/G, P*N)."""
+    xp = xp_of(gy)
+    f = gy.shape[1]
+    gt = xp.ascontiguousarray(gy.transpose((*range(1, gy.ndim), 0)))
+    return gt.reshape(groups, f // groups, -1)
 
 
 def conv_forward(x, w, geo: Geometry):
     """y = conv(x, w), no bias: (N, C, *S) x (F, C/G, *K) -> (N, F, *O); also returns the columns.
 
-    One ``matmul`` (G, F/G, C/G*K) x (N, G, C/G*K, P) gives (N, G, F/G, P), already in NCHW order.
+    One ``matmul`` of the weights (G, F/G, C/G*K) with the columns.
     """
     xp = xp_of(x)
     n = x.shape[0]
@@ -221,14 +263,17 @@ def conv_forward(x, w, geo: Geometry):
     out_sp = geo.out_shape(x.shape[2:])
     cols = _im2col(x, geo, out_sp)
     y = xp.matmul(w.reshape(g, f // g, -1), cols)
-    return y.reshape((n, f, *out_sp)), cols
+    if cols.ndim == 4:  # per image: (N, G, F/G, P) is already NCHW
+        return y.reshape((n, f, *out_sp)), cols
+    y = y.reshape((f, *out_sp, n))
+    return xp.ascontiguousarray(y.transpose((geo.nd + 1, *range(geo.nd + 1)))), cols
 
 
 def conv_data_grad(gy, w, geo: Geometry, data_shape: tuple):
     """Adjoint of conv in x: col2im(w^T g), shaped ``data_shape``.
 
-    One ``matmul`` gives the column gradients (N, G, C/G*K, P); col2im then adds them back with one
-    strided slice add per kernel offset.
+    One ``matmul`` gives the column gradients; col2im adds them back with one strided slice add per
+    kernel offset (never a loop over pixels or images).
     """
     xp = xp_of(gy)
     nd, grp = geo.nd, geo.num_group
@@ -236,20 +281,31 @@ def conv_data_grad(gy, w, geo: Geometry, data_shape: tuple):
     out_sp = tuple(gy.shape[2:])
     c = data_shape[1]
     wm = w.reshape(grp, f // grp, -1)  # (G, F/G, C/G*K)
-    dcols = empty_buffer(gy, (n, grp, wm.shape[2], int(np.prod(out_sp))), np.result_type(gy.dtype, w.dtype))
-    xp.matmul(wm.swapaxes(1, 2), gy.reshape(n, grp, f // grp, -1), out=dcols)  # (N, G, C/G*K, P)
-    dcols = dcols.reshape((n, c, *geo.kernel, *out_sp))
+    dtype = np.result_type(gy.dtype, w.dtype)
     padded = tuple(data_shape[2 + i] + 2 * geo.pad[i] for i in range(nd))
     # any rows past the last window (and past the padded input, for Deconvolution's adj) stay zero
     need = tuple(max(padded[i], geo.dilate[i] * (geo.kernel[i] - 1) + geo.stride[i] * (out_sp[i] - 1) + 1)
                  for i in range(nd))
-    dxpad = xp.zeros((n, c, *need), dtype=gy.dtype)
+    crop = tuple(slice(geo.pad[i], geo.pad[i] + data_shape[2 + i]) for i in range(nd))
+    if _batch_last(geo, c):
+        gt = _batch_last_grad(gy, grp)  # (G, F/G, P*N)
+        dcols = empty_buffer(gy, (grp, wm.shape[2], gt.shape[2]), dtype)
+        xp.matmul(wm.swapaxes(1, 2), gt, out=dcols)  # (G, C/G*K, P*N)
+        dcols = dcols.reshape((c, *geo.kernel, *out_sp, n))
+        dxt = empty_buffer(gy, (c, *need, n), dtype)
+        dxt.fill(0)
+        for k in window_offsets(geo.kernel):
+            dxt[(slice(None), *offset_slices(k, out_sp, geo.stride, geo.dilate))] += dcols[(slice(None), *k)]
+        return xp.ascontiguousarray(dxt[(slice(None), *crop)].transpose((nd + 1, *range(nd + 1))))
+    dcols = empty_buffer(gy, (n, grp, wm.shape[2], int(np.prod(out_sp))), dtype)
+    xp.matmul(wm.swapaxes(1, 2), gy.reshape(n, grp, f // grp, -1), out=dcols)  # (N, G, C/G*K, P)
+    dcols = dcols.reshape((n, c, *geo.kernel, *out_sp))
+    dxpad = xp.zeros((n, c, *need), dtype=dtype)
     every = (slice(None), slice(None))
     for k in window_offsets(geo.kernel):
         dxpad[(*every, *offset_slices(k, out_sp, geo.stride, geo.dilate))] += dcols[(*every, *k)]
     if need == tuple(data_shape[2:]):
         return dxpad
-    crop = tuple(slice(geo.pad[i], geo.pad[i] + data_shape[2 + i]) for i in range(nd))
     return xp.ascontiguousarray(dxpad[(*every, *crop)])
 
 
@@ -261,18 +317,13 @@ def conv_weight_grad(x, gy, geo: Geometry, weight_shape: tuple, cols=None):
     n, f = gy.shape[:2]
     out_sp = tuple(gy.shape[2:])
     if cols is None or cols.size == 0:
-        cols = _im2col(x, geo, out_sp)  # (N, G, C/G*K, P)
+        cols = _im2col(x, geo, out_sp)
+    if cols.ndim == 3:  # (G, C/G*K, P*N): one GEMM
+        return xp.matmul(_batch_last_grad(gy, grp), cols.swapaxes(1, 2)).reshape(weight_shape)
     p = cols.shape[3]
     gm = gy.reshape(n, grp, f // grp, p)
-    if f // grp <= p:
-        # per-image products (N, G, F/G, C/G*K) are no larger than the columns: batch them and sum
-        dw = xp.matmul(gm, cols.swapaxes(2, 3)).sum(axis=0)
-    else:
-        # one GEMM over all images and positions: (G, F/G, N*P) x (G, N*P, C/G*K)
-        gcat = gm.transpose(1, 2, 0, 3).reshape(grp, f // grp, n * p)
-        ccat = cols.transpose(1, 0, 3, 2).reshape(grp, n * p, -1)
-        dw = xp.matmul(gcat, ccat)
-    return dw.reshape(weight_shape)
+    # few rows: per-image products (N, G, F/G, C/G*K), summed over images
+    return xp.matmul(gm, cols.swapaxes(2, 3)).sum(axis=0).reshape(weight_shape)
 
 
 # ------------------------------------------------------------------------------------------ ops
@@ -359,7 +410,7 @@ def Convolution(data, weight, bias=None, *, kernel=(), stride=(), dilate=(), pad
     y, cols = conv_forward(data, weight, geo)
     # the columns are kept (hidden output) only while recording, for the weight gradient
     if not _state.recording:
-        cols = xp_of(cols).zeros((0, 0, 0, 0), dtype=cols.dtype)
+        cols = xp_of(cols).zeros((0,) * cols.ndim, dtype=cols.dtype)
     y = _add_bias(y, bias, geo.nd)
     return (to_last(y) if last else y), cols
 

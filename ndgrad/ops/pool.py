@@ -175,10 +175,17 @@ def _argmax(geo: PoolGeometry, x):
     out = views[0].copy()
     for v in views[1:]:
         xp.maximum(out, v, out=out)
-    # the first offset holding the maximum: later offsets are overwritten by earlier ones
+    # the first offset holding the maximum, with whole-array boolean arithmetic (masked writes are slow)
+    found = views[0] == out
     idx = xp.zeros(out.shape, dtype=np.uint8)
-    for j in range(len(views) - 1, -1, -1):
-        xp.copyto(idx, j, where=views[j] == out)
+    new = xp.empty(out.shape, dtype=bool)
+    step = xp.empty(out.shape, dtype=np.uint8)
+    for j, v in enumerate(views[1:], 1):
+        xp.equal(v, out, out=new)
+        xp.greater(new, found, out=new)  # equal here and not at an earlier offset
+        xp.multiply(new, np.uint8(j), out=step)
+        idx += step
+        found |= new
     return out, idx
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from ndgrad import autograd, nd
 from ndgrad.base import MXNetError
+from ndgrad.ops import conv as conv_ops
 from ndgrad.ops.registry import fn
 from ndgrad.test_utils import check_gradient
 
@@ -26,8 +27,11 @@ def _attrs(attrs):
     return {k: tuple(v) if isinstance(v, list) else v for k, v in attrs.items()}
 
 
+@pytest.mark.parametrize("wide", [0, 10**9], ids=["batch-last", "per-image"])
 @pytest.mark.parametrize("case", META["cases"], ids=lambda c: c["id"])
-def test_matches_mxnet(case):
+def test_matches_mxnet(case, wide, monkeypatch):
+    # both column layouts of the convolution kernels (picked by size in normal use) on every case
+    monkeypatch.setattr(conv_ops, "_WIDE", wide)
     cid = case["id"]
     xs = [nd.array(GOLD[f"{cid}/in/{name}"]) for name in case["inputs"]]
     for name, x in zip(case["inputs"], xs):
@@ -218,9 +222,11 @@ def test_third_order_gradient_of_a_conv_net():
     check_gradient(f, [rng.standard_normal((2, 1, 3, 3))])
 
 
-def test_pooled_buffers_are_not_shared_between_live_graphs():
+@pytest.mark.parametrize("wide", [0, 10**9], ids=["batch-last", "per-image"])
+def test_pooled_buffers_are_not_shared_between_live_graphs(wide, monkeypatch):
     """Convolution keeps its im2col columns for the weight gradient in a reused buffer; graphs alive at
     the same time (and calls in between) must each keep their own."""
+    monkeypatch.setattr(conv_ops, "_WIDE", wide)
     rng = np.random.default_rng(0)
     xs = [nd.array(rng.standard_normal((2, 3, 6, 6)).astype(np.float32)) for _ in range(4)]
     w = nd.array(rng.standard_normal((4, 3, 3, 3)).astype(np.float32))

@@ -139,3 +139,16 @@ SPECS += [
     OpSpec("Deconvolution", [(2, 3, 3), (3, 3, 2)], lambda x, w: _last(ref_deconv(_first(x), _first(w), **DG1)),
            call=lambda F, x, w: F.Deconvolution(x, w, layout="NWC", **D1), id="nwc"),
 ]
+
+
+# wide layers (C/G * prod(kernel) >= 64) take the batch-last column layout
+CW, GW = _conv((3, 3), 4, stride=(2, 1), dilate=(1, 2), pad=(1, 2), num_group=2)
+DW, DGW = _conv((3, 3), 16, stride=(2, 2), pad=(1, 0), adj=(1, 0), num_group=2)
+SPECS += [
+    OpSpec("Convolution", [(2, 16, 5, 6), (4, 8, 3, 3), (4,)], lambda x, w, b: ref_conv(x, w, b, **GW),
+           call=lambda F, x, w, b: F.Convolution(x, w, b, **CW), id="2d-wide"),
+    OpSpec("Convolution", [(2, 8, 3, 3, 3), (3, 8, 2, 2, 2)], lambda x, w: ref_conv(x, w, kernel=(2, 2, 2)),
+           call=lambda F, x, w: F.Convolution(x, w, kernel=(2, 2, 2), num_filter=3, no_bias=True), id="3d-wide"),
+    OpSpec("Deconvolution", [(2, 4, 3, 2), (4, 8, 3, 3)], lambda x, w: ref_deconv(x, w, **DGW),
+           call=lambda F, x, w: F.Deconvolution(x, w, **DW), id="2d-wide"),
+]
