@@ -245,20 +245,36 @@ class Flatten(HybridBlock):
         return type(self).__name__
 
 
-class InstanceNorm(HybridBlock):
+class _AffineNorm(HybridBlock):
+    """Shared by InstanceNorm, LayerNorm and GroupNorm: learned ``gamma``/``beta`` of ``size`` elements
+    (``grad_req='null'`` when not ``scale``/``center``); ``_kwargs`` is what the repr shows."""
+
+    def __init__(self, size: int, epsilon: float, center: bool, scale: bool, beta_initializer: Any,
+                 gamma_initializer: Any, shown: dict, **kwargs: Any):
+        super().__init__(**kwargs)
+        self._kwargs = shown
+        self._epsilon = epsilon
+        self._center = center
+        self._scale = scale
+        self.gamma = self.params.get("gamma", grad_req="write" if scale else "null", shape=(size,),
+                                     init=gamma_initializer, allow_deferred_init=True)
+        self.beta = self.params.get("beta", grad_req="write" if center else "null", shape=(size,),
+                                    init=beta_initializer, allow_deferred_init=True)
+
+    def __repr__(self) -> str:
+        content = ", ".join(f"{k}={v!r}" for k, v in self._kwargs.items())
+        return f"{type(self).__name__}({content})"
+
+
+class InstanceNorm(_AffineNorm):
     """Instance normalization: each sample and channel normalized over its spatial axes."""
 
     def __init__(self, axis: int = 1, epsilon: float = 1e-5, center: bool = True, scale: bool = False,
                  beta_initializer: Any = "zeros", gamma_initializer: Any = "ones", in_channels: int = 0,
                  **kwargs: Any):
-        super().__init__(**kwargs)
-        self._kwargs = {"eps": epsilon, "axis": axis, "center": center, "scale": scale}
+        super().__init__(in_channels, epsilon, center, scale, beta_initializer, gamma_initializer,
+                         {"eps": epsilon, "axis": axis, "center": center, "scale": scale}, **kwargs)
         self._axis = axis
-        self._epsilon = epsilon
-        self.gamma = self.params.get("gamma", grad_req="write" if scale else "null", shape=(in_channels,),
-                                     init=gamma_initializer, allow_deferred_init=True)
-        self.beta = self.params.get("beta", grad_req="write" if center else "null", shape=(in_channels,),
-                                    init=beta_initializer, allow_deferred_init=True)
 
     def infer_shape(self, x: Any, *args: Any) -> None:
         self.gamma.shape = self.beta.shape = (x.shape[self._axis],)
@@ -270,26 +286,18 @@ class InstanceNorm(HybridBlock):
         return F.swapaxes(F.InstanceNorm(x, gamma, beta, eps=self._epsilon), 1, self._axis)
 
     def __repr__(self) -> str:
-        content = ", ".join(f"{k}={v!r}" for k, v in self._kwargs.items())
-        return f"{type(self).__name__}({content}, in_channels={self.gamma.shape[0]})"
+        return f"{super().__repr__()[:-1]}, in_channels={self.gamma.shape[0]})"
 
 
-class LayerNorm(HybridBlock):
+class LayerNorm(_AffineNorm):
     """Layer normalization over ``axis`` (the last by default)."""
 
     def __init__(self, axis: int = -1, epsilon: float = 1e-5, center: bool = True, scale: bool = True,
                  beta_initializer: Any = "zeros", gamma_initializer: Any = "ones", in_channels: int = 0,
                  **kwargs: Any):
-        super().__init__(**kwargs)
-        self._kwargs = {"eps": epsilon, "axis": axis, "center": center, "scale": scale}
+        super().__init__(in_channels, epsilon, center, scale, beta_initializer, gamma_initializer,
+                         {"eps": epsilon, "axis": axis, "center": center, "scale": scale}, **kwargs)
         self._axis = axis
-        self._epsilon = epsilon
-        self._center = center
-        self._scale = scale
-        self.gamma = self.params.get("gamma", grad_req="write" if scale else "null", shape=(in_channels,),
-                                     init=gamma_initializer, allow_deferred_init=True)
-        self.beta = self.params.get("beta", grad_req="write" if center else "null", shape=(in_channels,),
-                                    init=beta_initializer, allow_deferred_init=True)
 
     def infer_shape(self, x: Any, *args: Any) -> None:
         self.gamma.shape = self.beta.shape = (x.shape[self._axis],)
@@ -298,11 +306,10 @@ class LayerNorm(HybridBlock):
         return F.LayerNorm(data, gamma=gamma, beta=beta, axis=self._axis, eps=self._epsilon)
 
     def __repr__(self) -> str:
-        content = ", ".join(f"{k}={v!r}" for k, v in self._kwargs.items())
-        return f"{type(self).__name__}({content}, in_channels={self.gamma.shape[0]})"
+        return f"{super().__repr__()[:-1]}, in_channels={self.gamma.shape[0]})"
 
 
-class GroupNorm(HybridBlock):
+class GroupNorm(_AffineNorm):
     """Group normalization: channels split into ``num_groups`` groups, each normalized with the spatial axes.
 
     ``gamma`` and ``beta`` have one value per group (MXNet 1.x).
@@ -310,23 +317,12 @@ class GroupNorm(HybridBlock):
 
     def __init__(self, num_groups: int = 1, epsilon: float = 1e-5, center: bool = True, scale: bool = True,
                  beta_initializer: Any = "zeros", gamma_initializer: Any = "ones", **kwargs: Any):
-        super().__init__(**kwargs)
-        self._kwargs = {"eps": epsilon, "num_groups": num_groups, "center": center, "scale": scale}
+        super().__init__(num_groups, epsilon, center, scale, beta_initializer, gamma_initializer,
+                         {"eps": epsilon, "num_groups": num_groups, "center": center, "scale": scale}, **kwargs)
         self._num_groups = num_groups
-        self._epsilon = epsilon
-        self._center = center
-        self._scale = scale
-        self.gamma = self.params.get("gamma", grad_req="write" if scale else "null", shape=(num_groups,),
-                                     init=gamma_initializer, allow_deferred_init=True)
-        self.beta = self.params.get("beta", grad_req="write" if center else "null", shape=(num_groups,),
-                                    init=beta_initializer, allow_deferred_init=True)
 
     def hybrid_forward(self, F: Any, data: Any, gamma: Any, beta: Any) -> Any:
         return F.GroupNorm(data, gamma=gamma, beta=beta, num_groups=self._num_groups, eps=self._epsilon)
-
-    def __repr__(self) -> str:
-        content = ", ".join(f"{k}={v!r}" for k, v in self._kwargs.items())
-        return f"{type(self).__name__}({content})"
 
 
 def _resolve(function: str | Callable, namespace: Any, kind: str) -> tuple[Callable, str]:

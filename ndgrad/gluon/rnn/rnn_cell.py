@@ -174,16 +174,22 @@ class HybridRecurrentCell(RecurrentCell, HybridBlock):
 
 
 class _GatedCell(HybridRecurrentCell):
-    """A cell with ``i2h``/``h2h`` weights and biases of ``gates * hidden_size`` rows."""
+    """A cell with ``i2h``/``h2h`` weights and biases of ``gates * hidden_size`` rows (LSTMCell, GRUCell and,
+    with one gate, RNNCell)."""
 
     _gates = 1
+    _num_states = 1
+    _name_hint = "rnn"
 
-    def __init__(self, hidden_size: int, i2h_weight_initializer: Any, h2h_weight_initializer: Any,
-                 i2h_bias_initializer: Any, h2h_bias_initializer: Any, input_size: int, prefix: str | None,
-                 params: Any):
+    def __init__(self, hidden_size: int, i2h_weight_initializer: Any = None, h2h_weight_initializer: Any = None,
+                 i2h_bias_initializer: Any = "zeros", h2h_bias_initializer: Any = "zeros", input_size: int = 0,
+                 prefix: str | None = None, params: Any = None, activation: Any = "tanh",
+                 recurrent_activation: Any = "sigmoid"):
         super().__init__(prefix=prefix, params=params)
         self._hidden_size = hidden_size
         self._input_size = input_size
+        self._activation = activation
+        self._recurrent_activation = recurrent_activation
         rows = self._gates * hidden_size
         self.i2h_weight = self.params.get("i2h_weight", shape=(rows, input_size), init=i2h_weight_initializer,
                                           allow_deferred_init=True)
@@ -194,15 +200,21 @@ class _GatedCell(HybridRecurrentCell):
         self.h2h_bias = self.params.get("h2h_bias", shape=(rows,), init=h2h_bias_initializer,
                                         allow_deferred_init=True)
 
+    def state_info(self, batch_size: int = 0) -> list:
+        return [{"shape": (batch_size, self._hidden_size), "__layout__": "NC"} for _ in range(self._num_states)]
+
+    def _alias(self) -> str:
+        return self._name_hint
+
+    def __repr__(self) -> str:
+        shape = self.i2h_weight.shape
+        return f"{type(self).__name__}({shape[1] if shape[1] else None} -> {shape[0]})"
+
     def infer_shape(self, inputs: Any, *args: Any) -> None:
         self.i2h_weight.shape = (self._gates * self._hidden_size, int(np.prod(inputs.shape[1:])))
 
     def _fc(self, F: Any, x: Any, weight: Any, bias: Any) -> Any:
         return F.FullyConnected(x, weight, bias, num_hidden=weight.shape[0])
-
-    def _mapping(self) -> str:
-        shape = self.i2h_weight.shape
-        return f"{shape[1] if shape[1] else None} -> {shape[0]}"
 
 
 class RNNCell(_GatedCell):
@@ -213,17 +225,10 @@ class RNNCell(_GatedCell):
                  h2h_bias_initializer: Any = "zeros", input_size: int = 0, prefix: str | None = None,
                  params: Any = None):
         super().__init__(hidden_size, i2h_weight_initializer, h2h_weight_initializer, i2h_bias_initializer,
-                         h2h_bias_initializer, input_size, prefix, params)
-        self._activation = activation
-
-    def state_info(self, batch_size: int = 0) -> list:
-        return [{"shape": (batch_size, self._hidden_size), "__layout__": "NC"}]
-
-    def _alias(self) -> str:
-        return "rnn"
+                         h2h_bias_initializer, input_size, prefix, params, activation)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self._mapping()}, {self._activation})"
+        return f"{super().__repr__()[:-1]}, {self._activation})"
 
     def hybrid_forward(self, F: Any, inputs: Any, states: Any, i2h_weight: Any, h2h_weight: Any, i2h_bias: Any,
                        h2h_bias: Any) -> Any:
@@ -237,25 +242,8 @@ class LSTMCell(_GatedCell):
     """Long short-term memory cell; gates in the order input, forget, cell candidate, output."""
 
     _gates = 4
-
-    def __init__(self, hidden_size: int, i2h_weight_initializer: Any = None, h2h_weight_initializer: Any = None,
-                 i2h_bias_initializer: Any = "zeros", h2h_bias_initializer: Any = "zeros", input_size: int = 0,
-                 prefix: str | None = None, params: Any = None, activation: Any = "tanh",
-                 recurrent_activation: Any = "sigmoid"):
-        super().__init__(hidden_size, i2h_weight_initializer, h2h_weight_initializer, i2h_bias_initializer,
-                         h2h_bias_initializer, input_size, prefix, params)
-        self._activation = activation
-        self._recurrent_activation = recurrent_activation
-
-    def state_info(self, batch_size: int = 0) -> list:
-        return [{"shape": (batch_size, self._hidden_size), "__layout__": "NC"},
-                {"shape": (batch_size, self._hidden_size), "__layout__": "NC"}]
-
-    def _alias(self) -> str:
-        return "lstm"
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self._mapping()})"
+    _num_states = 2
+    _name_hint = "lstm"
 
     def hybrid_forward(self, F: Any, inputs: Any, states: Any, i2h_weight: Any, h2h_weight: Any, i2h_bias: Any,
                        h2h_bias: Any) -> Any:
@@ -274,24 +262,8 @@ class GRUCell(_GatedCell):
     """Gated recurrent unit cell; gates in the order reset, update, candidate."""
 
     _gates = 3
-
-    def __init__(self, hidden_size: int, i2h_weight_initializer: Any = None, h2h_weight_initializer: Any = None,
-                 i2h_bias_initializer: Any = "zeros", h2h_bias_initializer: Any = "zeros", input_size: int = 0,
-                 prefix: str | None = None, params: Any = None, activation: Any = "tanh",
-                 recurrent_activation: Any = "sigmoid"):
-        super().__init__(hidden_size, i2h_weight_initializer, h2h_weight_initializer, i2h_bias_initializer,
-                         h2h_bias_initializer, input_size, prefix, params)
-        self._activation = activation
-        self._recurrent_activation = recurrent_activation
-
-    def state_info(self, batch_size: int = 0) -> list:
-        return [{"shape": (batch_size, self._hidden_size), "__layout__": "NC"}]
-
-    def _alias(self) -> str:
-        return "gru"
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self._mapping()})"
+    _num_states = 1
+    _name_hint = "gru"
 
     def hybrid_forward(self, F: Any, inputs: Any, states: Any, i2h_weight: Any, h2h_weight: Any, i2h_bias: Any,
                        h2h_bias: Any) -> Any:
