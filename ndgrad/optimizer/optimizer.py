@@ -598,14 +598,16 @@ class DCASGD(Optimizer):
         step += comp
         step *= -lr
         if mom is not None:
-            # MXNet tests ``if mom:`` on the momentum NDArray: ambiguous beyond one element, and a zero
-            # momentum is never written (the step is then plain)
+            # MXNet 1.9.1 tests ``if mom:`` on the momentum NDArray: ambiguous beyond one element, and a
+            # fresh (zero) momentum fails its ``momentum == 0`` assertion: DCASGD works without momentum only
             if mom.size != 1:
                 raise ValueError("The truth value of an NDArray with multiple elements is ambiguous.")
             if mom._data.reshape(-1)[0]:
                 mom._data *= self.momentum
                 mom._data += step
                 step = mom._data
+            elif self.momentum != 0.0:
+                raise AssertionError("DCASGD: momentum state is zero with momentum != 0 (MXNet 1.9.1 asserts here)")
         previous._data[...] = w
         w += step
 

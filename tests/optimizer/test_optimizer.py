@@ -187,3 +187,27 @@ def test_adamw_decoupled_decay():
     st = opt.create_state(0, w)
     opt.update(0, w, nd.zeros((3,)), st)  # zero gradient: only the decay acts
     np.testing.assert_allclose(w.asnumpy(), 1 - 0.1 * 0.5, rtol=1e-6)
+
+
+def test_dcasgd_momentum_fails_as_in_mxnet():
+    opt = mx.optimizer.create("dcasgd", momentum=0.9, learning_rate=0.1)
+    w = nd.ones((3,))
+    with pytest.raises(ValueError, match="ambiguous"):
+        opt.update(0, w, nd.ones((3,)), opt.create_state(0, w))
+    w = nd.ones((1,))
+    with pytest.raises(AssertionError):
+        opt.update(0, w, nd.ones((1,)), opt.create_state(0, w))
+
+
+def test_group_adagrad_rejects_decay_and_vectors():
+    opt = mx.optimizer.contrib.GroupAdaGrad(wd=0.1)
+    w = nd.ones((2, 3))
+    with pytest.raises(mx.MXNetError, match="Weight decay"):
+        opt.update(0, w, nd.ones((2, 3)), opt.create_state(0, w))
+    with pytest.raises(mx.MXNetError, match="2-D"):
+        opt.create_state(0, nd.ones((3,)))
+
+
+def test_not_yet_implemented_pieces_say_so():
+    with pytest.raises(NotImplementedError, match="not yet in ndgrad"):
+        mx.init.FusedRNN(None, 4, 1, "lstm")
