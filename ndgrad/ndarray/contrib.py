@@ -6,19 +6,20 @@ from typing import Any
 
 from ..base import MXNetError
 from ..ops.registry import fn as _fn
+from .linalg import _short
 from .ndarray import NDArray
 
 __all__ = ["boolean_mask", "isnan", "isinf", "isfinite", "arange_like", "index_copy", "index_array",
            "div_sqrt_dim", "foreach", "while_loop", "cond"]
 
-boolean_mask = _fn._contrib_boolean_mask
-isnan = _fn._contrib_isnan
-isinf = _fn._contrib_isinf
-isfinite = _fn._contrib_isfinite
-arange_like = _fn._contrib_arange_like
-index_copy = _fn._contrib_index_copy
-index_array = _fn._contrib_index_array
-div_sqrt_dim = _fn._contrib_div_sqrt_dim
+boolean_mask = _short(_fn._contrib_boolean_mask, "boolean_mask")
+isnan = _short(_fn._contrib_isnan, "isnan")
+isinf = _short(_fn._contrib_isinf, "isinf")
+isfinite = _short(_fn._contrib_isfinite, "isfinite")
+arange_like = _short(_fn._contrib_arange_like, "arange_like")
+index_copy = _short(_fn._contrib_index_copy, "index_copy")
+index_array = _short(_fn._contrib_index_array, "index_array")
+div_sqrt_dim = _short(_fn._contrib_div_sqrt_dim, "div_sqrt_dim")
 
 
 def _flatten(x: Any, what: str) -> tuple[list, bool]:
@@ -42,7 +43,7 @@ def _stack(steps: list, single: bool, pad: int = 0) -> Any:
     return outs[0] if single else outs
 
 
-def foreach(body, data, init_states, name: str = "foreach"):
+def foreach(body, data, init_states):
     """Runs ``body(data[i], states) -> (outputs, new_states)`` over the first axis of ``data``.
 
     Returns ``(outputs, states)``: each output stacked along a new first axis, and the final states, in the
@@ -67,7 +68,7 @@ def foreach(body, data, init_states, name: str = "foreach"):
     return _stack(steps, out_single), cur
 
 
-def while_loop(cond, func, loop_vars, max_iterations: int | None = None, name: str = "while_loop"):
+def while_loop(cond, func, loop_vars, max_iterations: int | None = None):
     """Runs ``func(*loop_vars) -> (step_output, new_loop_vars)`` while ``cond(*loop_vars)`` holds, at most
     ``max_iterations`` times.
 
@@ -97,7 +98,7 @@ def while_loop(cond, func, loop_vars, max_iterations: int | None = None, name: s
     return _stack(steps, out_single, pad=max_iterations - len(steps)), final
 
 
-def cond(pred, then_func, else_func, name: str = "cond"):
+def cond(pred, then_func, else_func):
     """Runs ``then_func()`` if the scalar ``pred`` is non-zero, else ``else_func()``; returns its result."""
     value = pred.asscalar() if isinstance(pred, NDArray) else pred
     return then_func() if value else else_func()
