@@ -321,13 +321,29 @@ class CosineEmbeddingLoss(Loss):
 
 
 class SDMLLoss(Loss):
-    """Smoothed deep metric learning loss (not yet in ndgrad)."""
+    """Smoothed deep metric learning loss for two aligned batches ``x1``, ``x2`` of shape (batch, dim).
+
+    Row ``i`` of ``x1`` should be closest to row ``i`` of ``x2``: the softmax over negative squared distances
+    is compared (KL divergence) with an identity matrix smoothed by ``smoothing_parameter``.
+    """
 
     def __init__(self, smoothing_parameter: float = 0.3, weight: float = 1.0, batch_axis: int = 0, **kwargs: Any):
         super().__init__(weight, batch_axis, **kwargs)
         self.kl_loss = KLDivLoss(from_logits=True)
         self.smoothing_parameter = smoothing_parameter
 
-    def hybrid_forward(self, F: Any, x1: Any, x2: Any) -> Any:
-        raise NotImplementedError("SDMLLoss, not yet in ndgrad")
+    def _compute_distances(self, F: Any, x1: Any, x2: Any) -> Any:
+        if x1.shape != x2.shape or x1.ndim != 2:
+            raise MXNetError(f"{self.name}: x1 and x2 must both be (batch, dim), got {x1.shape} and {x2.shape}")
+        diffs = F.expand_dims(x1, axis=1) - F.expand_dims(x2, axis=0)  # (batch, batch, dim)
+        return F.sum(F.square(diffs), axis=2)
 
+    def _compute_labels(self, F: Any, batch_size: int, ctx: Any) -> Any:
+        gold = F.eye(batch_size, ctx=ctx)
+        return gold * (1 - self.smoothing_parameter) + (1 - gold) * self.smoothing_parameter / (batch_size - 1)
+
+    def hybrid_forward(self, F: Any, x1: Any, x2: Any) -> Any:
+        distances = self._compute_distances(F, x1, x2)
+        labels = self._compute_labels(F, x1.shape[0], distances.context)
+        # as MXNet 1.9.1, neither weight nor sample weights apply here
+        return self.kl_loss(F.log_softmax(-distances, axis=1), labels)

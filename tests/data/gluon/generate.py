@@ -117,6 +117,10 @@ LAYERS = [
     ("reflectionpad2d", "nn.ReflectionPad2D(2)", (1, 2, 4, 5), ["train"], "float32"),
     ("hybridconcurrent", "cnn.HybridConcurrent(axis=1)", (2, 3), ["predict"], "float32"),
     ("identity", "cnn.Identity()", (2, 3), ["predict"], "float32"),
+    ("pixelshuffle1d", "cnn.PixelShuffle1D(3)", (2, 6, 4), ["predict"], "float32"),
+    ("pixelshuffle2d", "cnn.PixelShuffle2D((2, 3))", (1, 12, 2, 3), ["predict"], "float32"),
+    ("pixelshuffle3d", "cnn.PixelShuffle3D(2)", (1, 16, 2, 1, 2), ["predict"], "float32"),
+    ("syncbatchnorm", "cnn.SyncBatchNorm(num_devices=1)", (4, 3, 2), ["train"], "float32"),
 ]
 
 
@@ -233,6 +237,7 @@ LOSSES = [
      lambda: {"pred": u(6, 2, 4), "label": np.array([[1, 0], [2, 1], [2, -1]], np.float32),
               "pred_lengths": np.array([6, 4], np.float32), "label_lengths": np.array([3, 2], np.float32)},
      ["pred"]),
+    ("sdml", "gloss.SDMLLoss(smoothing_parameter=0.2)", lambda: {"x1": u(4, 3), "x2": u(4, 3)}, ["x1", "x2"]),
     ("cosine", "gloss.CosineEmbeddingLoss(margin=0.2)",
      lambda: {"input1": u(4, 3), "input2": u(4, 3), "label": np.array([1, -1, 1, -1], np.float32)},
      ["input1", "input2"]),
