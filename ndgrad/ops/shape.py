@@ -30,6 +30,12 @@ def _like(ref, host: np.ndarray):
     return host if isinstance(ref, np.ndarray) else to_device(host, "gpu", ref.device.id)
 
 
+def _own(res, data):
+    """``res`` as a new array: MXNet's shape ops copy (only ``NDArray.reshape`` and the ``inplace=True``
+    helpers share memory with their input)."""
+    return res.copy() if np.may_share_memory(res, data) else res
+
+
 def _as_tuple(v) -> tuple:
     return (int(v),) if isinstance(v, (int, np.integer)) else tuple(int(d) for d in v)
 
@@ -150,7 +156,7 @@ def reshape_like(lhs, rhs, *, lhs_begin=None, lhs_end=None, rhs_begin=None, rhs_
     if int(np.prod(new)) != lhs.size:
         raise MXNetError(f"reshape_like: cannot reshape lhs {lhs.shape} to {new} (from rhs {rhs.shape}): "
                          "sizes differ")
-    return lhs.reshape(new)
+    return _own(lhs.reshape(new), lhs)
 
 
 @defop(vjp=lambda n, g: F.reshape(g, shape=n.inputs[0].shape), aliases=("Flatten",), fluent=True)
@@ -158,7 +164,7 @@ def flatten(data):
     """Flattens the input to 2-D: ``(d0, d1 * d2 * ...)`` (a 1-D input of n elements gives ``(n, 1)``)."""
     if data.ndim == 0:
         raise MXNetError("flatten: input must have at least one dimension")
-    return data.reshape(data.shape[0], -1) if data.size else data.reshape(data.shape[0], int(np.prod(data.shape[1:])))
+    return _own(data.reshape(data.shape[0], int(np.prod(data.shape[1:]))), data)
 
 
 @defop(vjp=lambda n, g: F.reshape(g, shape=n.inputs[0].shape), fluent=True)
@@ -168,7 +174,7 @@ def expand_dims(data, *, axis):
     if not -nd_ - 1 <= int(axis) <= nd_:
         raise MXNetError(f"expand_dims: axis {axis} is out of range for an input of shape {data.shape} "
                          f"(expected {-nd_ - 1} <= axis <= {nd_})")
-    return np.expand_dims(data, int(axis) % (nd_ + 1))
+    return _own(np.expand_dims(data, int(axis) % (nd_ + 1)), data)
 
 
 @defop(vjp=lambda n, g: F.reshape(g, shape=n.inputs[0].shape), fluent=True)
@@ -183,7 +189,7 @@ def squeeze(data, *, axis=None):
                 raise MXNetError(f"squeeze: cannot squeeze axis {a} of shape {data.shape}: its size is "
                                  f"{data.shape[a]}, not 1")
     res = np.squeeze(data, axis=axes)
-    return res.reshape(1) if res.ndim == 0 else res
+    return _own(res.reshape(1) if res.ndim == 0 else res, data)
 
 
 # ----------------------------------------------------------------------------------------------- permute
@@ -203,14 +209,14 @@ def transpose(data, *, axes=()):
                              or sorted(a % data.ndim for a in axes) != list(range(data.ndim))):
         raise MXNetError(f"transpose: axes {axes} are not a permutation of the {data.ndim} dimensions "
                          f"of shape {data.shape}")
-    return np.transpose(data, axes)
+    return _own(np.transpose(data, axes), data)
 
 
 @defop(vjp=lambda n, g: F.swapaxes(g, dim1=n.attrs["dim1"], dim2=n.attrs["dim2"]), aliases=("SwapAxis",),
        fluent=True)
 def swapaxes(data, *, dim1=0, dim2=0):
     """Interchanges two axes of an array."""
-    return np.swapaxes(data, _axis("swapaxes", data.shape, dim1), _axis("swapaxes", data.shape, dim2))
+    return _own(np.swapaxes(data, _axis("swapaxes", data.shape, dim1), _axis("swapaxes", data.shape, dim2)), data)
 
 
 def moveaxis(tensor, source, destination):
@@ -354,7 +360,7 @@ def split(data, *, num_outputs, axis=1, squeeze_axis=False):
     parts = np.split(data, k, axis=ax)
     if squeeze_axis:
         parts = [p.squeeze(ax) for p in parts]
-    return tuple(parts)
+    return tuple(_own(p, data) for p in parts)
 
 
 def _split_v2_count(a) -> int:
@@ -380,7 +386,7 @@ def _split_v2(data, *, indices=(), axis=0, squeeze_axis=False, sections=0):
         if any(p.shape[ax] != 1 for p in parts):
             raise MXNetError(f"split_v2: squeeze_axis=True needs every part to have size 1 along axis {axis}")
         parts = [p.squeeze(ax) for p in parts]
-    return tuple(parts)
+    return tuple(_own(p, data) for p in parts)
 
 
 def split_v2(ary, indices_or_sections, axis=0, squeeze_axis=False):
@@ -499,7 +505,7 @@ def _backward_pad(grad, *, mode="constant", pad_width=(), in_shape=()):
         b, a = pairs[ax]
         if b or a:
             res = _unpad_axis(res, ax, in_shape[ax], b, a, mode)
-    return np.ascontiguousarray(res)
+    return _own(res, grad)
 
 
 def _crop_box(name, data, h_w, offset, center_crop):
@@ -623,7 +629,7 @@ def depth_to_space(data, *, block_size):
         raise MXNetError(f"depth_to_space: channels {c} of shape {data.shape} must be a multiple of "
                          f"block_size^2 = {b * b}")
     x = data.reshape(n, b, b, c // (b * b), h, w).transpose(0, 3, 4, 1, 5, 2)
-    return x.reshape(n, c // (b * b), h * b, w * b)
+    return _own(x.reshape(n, c // (b * b), h * b, w * b), data)
 
 
 @defop(vjp=lambda n, g: F.depth_to_space(g, block_size=n.attrs["block_size"]), fluent=True)
@@ -636,7 +642,7 @@ def space_to_depth(data, *, block_size):
         raise MXNetError(f"space_to_depth: height and width of shape {data.shape} must be multiples of "
                          f"block_size {b}")
     x = data.reshape(n, c, h // b, b, w // b, b).transpose(0, 3, 5, 1, 2, 4)
-    return x.reshape(n, c * b * b, h // b, w // b)
+    return _own(x.reshape(n, c * b * b, h // b, w // b), data)
 
 
 # ------------------------------------------------------------------------------------------------ diag
@@ -708,17 +714,28 @@ bind_public("split_v2", split_v2)
 
 
 def _flatten_method(self, inplace=False):
-    """Flattens to 2-D (``inplace`` is accepted for MXNet compatibility; a view is returned anyway)."""
+    """Flattens to 2-D; ``inplace=True`` returns a view sharing this array's memory (a copy otherwise)."""
+    if inplace:
+        return F.reshape(self, shape=(self.shape[0], -1) if self.size else (self.shape[0], 0))
     return F.flatten(self)
 
 
 def _expand_dims_method(self, axis, inplace=False):
-    """Inserts an axis of size 1 at ``axis``."""
+    """Inserts an axis of size 1 at ``axis``; ``inplace=True`` returns a view sharing this array's memory."""
+    if inplace:
+        shape = list(self.shape)
+        if not -len(shape) - 1 <= int(axis) <= len(shape):
+            raise MXNetError(f"expand_dims: axis {axis} is out of range for an input of shape {self.shape}")
+        shape.insert(int(axis) % (len(shape) + 1), 1)
+        return F.reshape(self, shape=tuple(shape))
     return F.expand_dims(self, axis=axis)
 
 
 def _squeeze_method(self, axis=None, inplace=False):
-    """Removes axes of size 1 (only those in ``axis`` if given)."""
+    """Removes axes of size 1 (only those in ``axis`` if given); ``inplace=True`` returns a view."""
+    if inplace:
+        squeezed = F.squeeze(self, axis=axis)
+        return F.reshape(self, shape=squeezed.shape)
     return F.squeeze(self, axis=axis)
 
 

@@ -165,3 +165,29 @@ def test_concatenate_legacy_function():
     assert nd.concatenate([a], always_copy=False) is a
     with pytest.raises(AssertionError):
         nd.concatenate([a, nd.zeros((1, 3))])
+
+
+# which results share memory with their input, as checked in MXNet 1.9.1: only NDArray.reshape and the
+# inplace=True helpers do; every op returns a new array
+_ALIASING = [
+    ("method reshape", lambda x: x.reshape((3, 2)), True),
+    ("flatten inplace", lambda x: x.flatten(inplace=True), True),
+    ("expand_dims inplace", lambda x: x.expand_dims(0, inplace=True), True),
+    ("squeeze inplace", lambda x: x.squeeze(inplace=True), True),
+    ("flatten", nd.flatten, False), ("flatten method", lambda x: x.flatten(), False),
+    ("expand_dims", lambda x: x.expand_dims(0), False), ("squeeze", nd.squeeze, False),
+    ("transpose", nd.transpose, False), ("swapaxes", lambda x: nd.swapaxes(x, 0, 1), False),
+    ("split", lambda x: nd.split(x, num_outputs=3, axis=1)[0], False),
+    ("split_v2", lambda x: nd.split_v2(x, 3, axis=1)[0], False),
+    ("reshape_like", lambda x: nd.reshape_like(x, nd.zeros((3, 2))), False),
+    ("concat", lambda x: nd.concat(x, dim=0), False), ("moveaxis", lambda x: nd.moveaxis(x, 0, 1), False),
+    ("depth_to_space", lambda x: nd.depth_to_space(x.reshape((1, 6, 1, 1)), 1), False),
+]
+
+
+@pytest.mark.parametrize("name,f,shares", _ALIASING, ids=[a[0] for a in _ALIASING])
+def test_memory_sharing_as_mxnet(name, f, shares):
+    x = nd.ones((2, 3, 1))
+    y = f(x)
+    y[:] = 5
+    assert (x.asnumpy().ravel()[0] == 5) == shares
