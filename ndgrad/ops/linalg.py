@@ -44,6 +44,8 @@ def dot(lhs, rhs, *, transpose_a=False, transpose_b=False, forward_stype=None):
     """Dot product of two arrays: the last axis of ``lhs`` with the first of ``rhs`` (after transposes)."""
     if lhs.dtype != rhs.dtype:
         raise MXNetError(f"dot: operands have different dtypes {lhs.dtype} and {rhs.dtype}")
+    if lhs.ndim == 1 and rhs.ndim == 1 and (transpose_a or transpose_b):
+        raise MXNetError(f"dot: cannot transpose vectors (shapes {lhs.shape} and {rhs.shape})")
     am = lhs.reshape(_as_matrix(lhs.shape, transpose_a))
     bm = rhs.reshape(_as_matrix(rhs.shape, not transpose_b))
     am, bm = (am.T if transpose_a else am), (bm.T if transpose_b else bm)

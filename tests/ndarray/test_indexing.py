@@ -100,6 +100,7 @@ def test_op_matches_mxnet(name):
     lambda: nd.linalg.gemm2(nd.ones((2, 3)), nd.ones((2, 3))),
     lambda: nd.linalg.extractdiag(nd.ones((3, 4))),
     lambda: nd.batch_dot(nd.ones((2, 3)), nd.ones((3, 2))),
+    lambda: nd.dot(nd.ones(3), nd.ones(3), transpose_a=True),
     lambda: nd.gather_nd(nd.ones((2, 3)), nd.array([[0, 2]])),
     lambda: nd.SequenceReverse(nd.ones((2, 3, 1)), axis=1),
     lambda: nd.Embedding(nd.array([0]), nd.ones((3, 2)), input_dim=4, output_dim=2),
@@ -110,7 +111,7 @@ def test_bad_input_raises_mxnet_error_naming_the_op(call):
     with pytest.raises(MXNetError) as info:
         call()
     msg = str(info.value)
-    assert any(name in msg for name in ("inverse", "det", "gelqf", "potrf", "gemm2", "extractdiag", "batch_dot",
+    assert any(name in msg for name in ("dot", "inverse", "det", "gelqf", "potrf", "gemm2", "extractdiag", "batch_dot",
                                         "gather_nd", "SequenceReverse", "Embedding", "slice_axis", "while_loop"))
 
 
