@@ -1,14 +1,18 @@
-"""Convolution family: Convolution, Deconvolution (1-D/2-D/3-D) and their backward ops.
+"""Convolution family: Convolution, Deconvolution (1-D/2-D/3-D), UpSampling and their backward ops.
 
-The forward is im2col + one GEMM: a strided window view of the padded input (no copy until the GEMM
-needs one) multiplied with the weight matrix, one ``matmul`` per layer over all groups. The input gradient
-is col2im: one GEMM, then a loop over the kernel's window offsets (``prod(kernel)`` strided slice adds,
-never over pixels). The three linear maps involved close under transposition, so every gradient rule is
-written with them and gradients of any order follow:
+The forward is im2col + one GEMM: one copy of a strided window view of the padded input, multiplied
+with the weight matrix by a single ``matmul`` over all groups. The input gradient is one GEMM and then
+col2im: ``prod(kernel)`` strided slice adds (never a loop over pixels or images, never ``np.add.at``).
+The three linear maps involved close under transposition, so every gradient rule is written with them
+and gradients of any order follow:
 
 - ``Convolution(x, w)``                      (x, w) -> y
 - ``_backward_Convolution_data(g, w)``       the adjoint in x: also ``Deconvolution``'s forward
 - ``_backward_Convolution_weight(x, g)``     the adjoint in w: correlation of x with g
+
+Channels-last layouts (NWC/NHWC/NDHWC) are transposed to channels-first around the same kernels. The
+big temporaries (columns, column gradients, padded copies) come from a small per-thread pool, and the
+forward keeps its columns as a hidden output while recording so the weight gradient reuses them.
 """
 from __future__ import annotations
 

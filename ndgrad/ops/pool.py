@@ -136,11 +136,6 @@ def _geometry(name: str, data_shape: tuple, attrs: dict, out_shape: tuple) -> Po
     return geo
 
 
-def _include_pad(attrs: dict) -> bool:
-    cip = attrs["count_include_pad"]
-    return True if cip is None else bool(cip)
-
-
 _LOOP_MAX = 32  # kernels with more offsets than this reduce over a window view instead of looping offsets
 
 
