@@ -12,7 +12,8 @@ from ...base import MXNetError
 from ..block import Block, HybridBlock, _indent
 from .activations import Activation
 
-__all__ = ["Sequential", "HybridSequential", "Dense", "Dropout", "Embedding", "BatchNorm", "InstanceNorm",
+__all__ = ["Sequential", "HybridSequential", "Dense", "Dropout", "Embedding", "BatchNorm", "BatchNormReLU",
+           "InstanceNorm",
            "LayerNorm", "GroupNorm", "Flatten", "Lambda", "HybridLambda"]
 
 
@@ -212,6 +213,13 @@ class BatchNorm(HybridBlock):
         content = ", ".join(f"{k}={v!r}" for k, v in self._kwargs.items())
         in_channels = self.gamma.shape[0]
         return f"{type(self).__name__}({content}, in_channels={in_channels if in_channels else None})"
+
+
+class BatchNormReLU(BatchNorm):
+    """Batch normalization followed by ReLU (MXNet fuses the two into one op)."""
+
+    def hybrid_forward(self, F: Any, x: Any, gamma: Any, beta: Any, running_mean: Any, running_var: Any) -> Any:
+        return F.relu(super().hybrid_forward(F, x, gamma, beta, running_mean, running_var))
 
 
 class Embedding(HybridBlock):

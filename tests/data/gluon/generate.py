@@ -77,6 +77,8 @@ LAYERS = [
     ("batchnorm", "nn.BatchNorm()", (4, 3, 2, 2), ["train", "predict"], "float32"),
     ("batchnorm_last", "nn.BatchNorm(axis=-1, center=False, scale=False, momentum=0.7)", (5, 3),
      ["train", "predict"], "float32"),
+    ("batchnormrelu", "nn.BatchNormReLU()", (4, 3, 2, 2), ["train"], "float32"),  # oneDNN only; its
+    # inference-mode backward returns zeros
     ("layernorm", "nn.LayerNorm()", (2, 3, 4), ["predict"], "float32"),
     ("layernorm_axis1", "nn.LayerNorm(axis=1, epsilon=1e-3)", (2, 3, 4), ["predict"], "float32"),
     ("instancenorm", "nn.InstanceNorm(scale=True)", (2, 3, 4), ["predict"], "float32"),
