@@ -1,5 +1,6 @@
 """Sampling ops: ``_random_*`` (scalar parameters), ``_random_*_like``, ``_sample_*`` (one draw per parameter
-element), ``_sample_multinomial`` and ``_shuffle``, on MXNet's CPU streams (``ndgrad.ndarray.random``).
+element), ``_sample_multinomial`` and ``_shuffle``, on MXNet's CPU streams (``ndgrad.ndarray.random``); and the
+densities ``random_pdf_*`` (differentiable in the samples and the parameters).
 
 Sampling is not differentiable: ``_random_*`` ops take no arrays; the ``_sample_*`` and ``*_like`` ops give
 zero gradients to their inputs, as MXNet does. ``_sample_multinomial(get_prob=True)`` differentiates its
@@ -303,3 +304,156 @@ def _shuffle(data):
     out = data.copy()
     out[perm] = data
     return out
+
+
+# -------------------------------------------------------------------------------------- densities
+# random_pdf_<dist>(sample, *params, is_log=False): the density (or log-density) of each sample under the
+# parameters of its leading index: sample.shape = params.shape + extra (dirichlet: + extra + (k,)). Gradients
+# reach the continuous samples and every parameter (summed over the extra axes); a discrete sample gets zero,
+# as MXNet. gamma's beta and exponential's lam are rates here (MXNet's convention for the densities), and the
+# uniform density does not look at the support (1 / (high - low) everywhere), as MXNet.
+def _lgamma(x):
+    from .unary import _gammaln64
+    return _gammaln64(np.asarray(x, np.float64))
+
+
+def _lp_normal(x, mu, sigma):
+    return -0.5 * ((x - mu) / sigma) ** 2 - np.log(sigma) - 0.5 * math.log(2 * math.pi)
+
+
+def _lp_uniform(x, low, high):
+    return np.broadcast_to(-np.log(high - low), np.broadcast_shapes(x.shape, low.shape))
+
+
+def _lp_gamma(x, alpha, beta):
+    return alpha * np.log(beta) + (alpha - 1) * np.log(x) - beta * x - _lgamma(alpha)
+
+
+def _lp_exponential(x, lam):
+    return np.log(lam) - lam * x
+
+
+def _lp_poisson(x, lam):
+    return x * np.log(lam) - lam - _lgamma(x + 1)
+
+
+def _lp_negative_binomial(x, k, p):
+    return _lgamma(x + k) - _lgamma(x + 1) - _lgamma(k) + k * np.log(p) + x * np.log1p(-p)
+
+
+def _lp_generalized_negative_binomial(x, mu, alpha):
+    k, am = 1.0 / alpha, alpha * mu
+    return (_lgamma(x + k) - _lgamma(x + 1) - _lgamma(k) - k * np.log1p(am)
+            + x * (np.log(am) - np.log1p(am)))
+
+
+def _lp_dirichlet(x, alpha):
+    return (_lgamma(alpha.sum(-1)) - _lgamma(alpha).sum(-1) + ((alpha - 1) * np.log(x)).sum(-1))
+
+
+def _psi(x):
+    return F._polygamma(x, n=0)
+
+
+def _d_normal(x, mu, sigma):
+    d = x - mu
+    s2 = sigma * sigma
+    return [-d / s2, d / s2, d * d / (s2 * sigma) - 1 / sigma]
+
+
+def _d_uniform(x, low, high):
+    w = 1 / (high - low)
+    return [None, w, -w]
+
+
+def _d_gamma(x, alpha, beta):
+    return [(alpha - 1) / x - beta, F.log(beta) + F.log(x) - _psi(alpha), alpha / beta - x]
+
+
+def _d_exponential(x, lam):
+    return [-lam, 1 / lam - x]
+
+
+def _d_poisson(x, lam):
+    return [None, x / lam - 1]
+
+
+def _d_negative_binomial(x, k, p):
+    return [None, _psi(x + k) - _psi(k) + F.log(p), k / p - x / (1 - p)]
+
+
+def _d_generalized_negative_binomial(x, mu, alpha):
+    k = 1 / alpha
+    one_am = 1 + alpha * mu
+    dmu = x / mu - (1 + x * alpha) / one_am
+    dalpha = (-(k * k) * (_psi(x + k) - _psi(k) - F.log(one_am)) - k * mu / one_am + x / alpha
+              - x * mu / one_am)
+    return [None, dmu, dalpha]
+
+
+def _d_dirichlet(x, alpha):
+    return [(alpha - 1) / x, _psi(F.sum(alpha, axis=-1, keepdims=True)) - _psi(alpha) + F.log(x)]
+
+
+def _pdf_layout(sample_shape: tuple, pshape: tuple, dirichlet: bool, name: str) -> tuple:
+    """The shape each parameter takes to broadcast against the sample (extra axes inserted as ones)."""
+    lead = pshape[:-1] if dirichlet else pshape
+    body = sample_shape[:-1] if dirichlet else sample_shape
+    if body[:len(lead)] != lead or (dirichlet and sample_shape[-1:] != pshape[-1:]):
+        raise MXNetError(f"{name}: the sample's shape {sample_shape} must start with the parameters' shape "
+                         f"{pshape}" + (" and end with its last axis" if dirichlet else ""))
+    extra = len(body) - len(lead)
+    return lead + (1,) * extra + (pshape[-1:] if dirichlet else ())
+
+
+def _make_pdf(dist: str, nparams: int, discrete: bool = False, dirichlet: bool = False) -> None:
+    logpdf = globals()[f"_lp_{dist}"]
+    dlog = globals()[f"_d_{dist}"]
+    name = f"_random_pdf_{dist}"
+
+    def forward(sample, *params, is_log=False):
+        shapes = {tuple(p.shape) for p in params}
+        if len(shapes) != 1:
+            raise MXNetError(f"{name}: the parameters must have one shape, got {[p.shape for p in params]}")
+        bshape = _pdf_layout(tuple(sample.shape), tuple(params[0].shape), dirichlet, name)
+        x = to_host(sample).astype(np.float64)
+        ps = [to_host(p).astype(np.float64).reshape(bshape) for p in params]
+        with np.errstate(all="ignore"):
+            lp = logpdf(x, *ps)
+            res = lp if is_log else np.exp(lp)
+        out = np.asarray(res, dtype=sample.dtype)
+        return out if isinstance(sample, np.ndarray) else to_device(out, "gpu", int(sample.device.id))
+
+    def vjp(node, g):
+        x, *params = node.inputs
+        bshape = _pdf_layout(tuple(x.shape), tuple(params[0].shape), dirichlet, name)
+        ps = [F.reshape(p, shape=bshape) for p in params]
+        factor = g if node.attrs.get("is_log") else g * node.output(0)
+        if dirichlet:
+            factor = F.expand_dims(factor, axis=-1)
+        grads = dlog(x, *ps)
+        out = [F.zeros_like(x) if discrete or grads[0] is None else factor * grads[0]]
+        lead = len(params[0].shape) - (1 if dirichlet else 0)
+        extra = tuple(range(lead, x.ndim - (1 if dirichlet else 0)))
+        for p, d in zip(params, grads[1:], strict=True):
+            full = factor * d  # the sample's shape: factor has it, d broadcasts
+            out.append(F.reshape(F.sum(full, axis=extra) if extra else full, shape=p.shape))
+        return tuple(out)
+
+    params = ", ".join(("sample", *{"normal": ("mu", "sigma"), "uniform": ("low", "high"),
+                                    "gamma": ("alpha", "beta"), "exponential": ("lam",), "poisson": ("lam",),
+                                    "negative_binomial": ("k", "p"), "generalized_negative_binomial": ("mu", "alpha"),
+                                    "dirichlet": ("alpha",)}[dist]))
+    ns: dict = {"_f": forward}
+    exec(f"def {name}({params}, *, is_log=False):\n    return _f({params}, is_log=is_log)\n", ns)
+    fwd = ns[name]
+    fwd.__doc__ = (f"Computes the value of the {dist.replace('_', ' ')} density (its log with ``is_log``) of "
+                   "each sample, under the parameters of its leading index.")
+    defop(name, vjp=vjp, save_outputs=True, aliases=(f"random_pdf_{dist}",))(fwd)
+
+
+for _dist, _n, _disc in (("normal", 2, False), ("uniform", 2, False), ("gamma", 2, False), ("exponential", 1, False),
+                         ("poisson", 1, True), ("negative_binomial", 2, True),
+                         ("generalized_negative_binomial", 2, True)):
+    _make_pdf(_dist, _n, _disc)
+_make_pdf("dirichlet", 1, dirichlet=True)

@@ -50,7 +50,9 @@ def test_stream_matches_mxnet(name):
     want = VALUES[name]
     assert got.shape == want.shape
     same = (got == want) | (np.isnan(got) & np.isnan(want))
-    if _float32_normal(case["code"]):
+    if name.startswith("pdf_"):  # densities: ndgrad computes in double, MXNet in float
+        np.testing.assert_allclose(got, want, rtol=2e-6, atol=1e-6)
+    elif _float32_normal(case["code"]):
         # glibc's logf is not always correctly rounded: now and then the last bit differs (module docstring)
         np.testing.assert_allclose(got, want, rtol=2.5e-7, atol=1e-30)
         assert same.mean() > 0.99

@@ -102,6 +102,29 @@ CASES = {
                                     "out = nd.random.multinomial(nd.array([.5, .5]), shape=6)", 1),
     "engine_apart_from_bank": (0, "nd.random.shuffle(nd.arange(6)); nd.random.uniform(shape=5)\n"
                                   "out = [nd.random.uniform(shape=3), nd.random.shuffle(nd.arange(6))]", 1),
+    # densities (values and gradients; computed in double by ndgrad, compared to float32 tolerance)
+    "pdf_normal": (0, "s = nd.array([[0.5, 1.5, 2.5], [0.1, 0.2, 0.3]])\n"
+                      "m = nd.array([1., 0.]); v = nd.array([2., .5])\n"
+                      "for a in (s, m, v): a.attach_grad()\nwith mx.autograd.record():\n"
+                      "    y = nd.random_pdf_normal(s, m, v)\ny.backward(nd.array([[1, 2, 3], [4, 5, 6]]))\n"
+                      "out = [y, s.grad, m.grad, v.grad, nd.random_pdf_normal(s, m, v, is_log=True)]", 1),
+    "pdf_gamma_log": (0, "s = nd.array([[0.5, 3.]]); a = nd.array([1.5]); b = nd.array([2.])\n"
+                         "for t in (s, a, b): t.attach_grad()\nwith mx.autograd.record():\n"
+                         "    y = nd.random_pdf_gamma(s, a, b, is_log=True)\ny.backward()\n"
+                         "out = [y, s.grad, a.grad, b.grad]",
+                      1),
+    "pdf_discrete": (0, "x = nd.array([[1., 3.]]); l = nd.array([2.]); p = nd.array([0.4])\n"
+                        "for t in (x, l, p): t.attach_grad()\nwith mx.autograd.record():\n"
+                        "    y = nd.random_pdf_poisson(x, l) + nd.random_pdf_negative_binomial(x, l, p)"
+                        " + nd.random_pdf_generalized_negative_binomial(x, l, p)\n"
+                        "y.backward()\nout = [y, x.grad, l.grad, p.grad]", 1),
+    "pdf_uniform_exponential": (0, "x = nd.array([[0.5, 3., -1.]]); lo = nd.array([0.]); hi = nd.array([2.])\n"
+                                   "for t in (x, lo, hi): t.attach_grad()\nwith mx.autograd.record():\n"
+                                   "    y = nd.random_pdf_uniform(x, lo, hi) + nd.random_pdf_exponential(x.abs(), hi)\n"
+                                   "y.backward()\nout = [y, x.grad, lo.grad, hi.grad]", 1),
+    "pdf_dirichlet": (0, "x = nd.array([[[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]]]); a = nd.array([[1., 2., 3.]])\n"
+                         "for t in (x, a): t.attach_grad()\nwith mx.autograd.record():\n"
+                         "    y = nd.random_pdf_dirichlet(x, a)\ny.backward()\nout = [y, x.grad, a.grad]", 1),
     "zero_grad_of_params": (0, "m = nd.array([1., 2.]); m.attach_grad()\nwith mx.autograd.record():\n"
                                "    y = nd.random.normal(m, nd.array([1., 1.]), shape=2)\n"
                                "y.backward()\nout = m.grad", 1),
