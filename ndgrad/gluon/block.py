@@ -502,8 +502,7 @@ class HybridBlock(Block):
         try:
             params = {k: v.data(ctx) for k, v in self._reg_params.items()}
         except DeferredInitializationError:
-            with ctx:
-                self.infer_shape(x, *args)
+            self.infer_shape(x, *args)
             for p in self._all_params():
                 p._finish_deferred_init()
             params = {k: v.data(ctx) for k, v in self._reg_params.items()}

@@ -10,12 +10,12 @@ import re
 import warnings
 import weakref
 from collections import OrderedDict
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 
 from .. import autograd
+from .. import initializer
 from .. import ndarray as nd
 from ..base import MXNetError, mx_real_t
 from ..context import Context, cpu, current_context
@@ -44,12 +44,6 @@ def _brief(names: Any, limit: int = 3) -> str:
 
 def _shape_known(shape: tuple | None) -> bool:
     return shape is not None and all(d > 0 for d in shape)
-
-
-def _initializer():
-    """``ndgrad.initializer``, imported on first use."""
-    from ..initializer import InitDesc, Initializer, Uniform, create
-    return SimpleNamespace(InitDesc=InitDesc, Initializer=Initializer, Uniform=Uniform, create=create)
 
 
 def _same_dtype(a: Any, b: Any) -> bool:
@@ -172,7 +166,7 @@ class Parameter:
         waits for the first forward pass.
         """
         if default_init is None:
-            default_init = _initializer().Uniform()
+            default_init = initializer.Uniform()
         if self._data is not None and not force_reinit:
             warnings.warn(f"Parameter '{self.name}' is already initialized, ignoring. "
                           "Set force_reinit=True to re-initialize.", stacklevel=2)
@@ -202,7 +196,6 @@ class Parameter:
                              f"{self.shape}. Please specify in_units, in_channels, etc for `Block`s.")
         with autograd.pause():
             if data is None:
-                initializer = _initializer()
                 data = nd.zeros(self.shape, ctx=cpu(), dtype=self.dtype)
                 initializer.create(default_init)(initializer.InitDesc(self.name, {"__init__": init}), data)
             self._init_impl(data, ctx)
@@ -392,7 +385,7 @@ def _ctx_list(ctx: Any) -> list[Context]:
 
 def _constant_init(value: NDArray) -> Any:
     """An initializer that copies ``value`` (the init of a ``Constant``)."""
-    base = _initializer().Initializer
+    base = initializer.Initializer
 
     class ConstantValue(base):
         def _init_weight(self, _desc: Any, arr: NDArray) -> None:
@@ -409,8 +402,7 @@ class Constant(Parameter):
 
     def __init__(self, name: str, value: Any):
         if not isinstance(value, NDArray):
-            value = nd.array(value, dtype=np.asarray(value).dtype if np.asarray(value).dtype != np.float64
-                             else np.float32)
+            value = nd.array(value)  # float32, as MXNet
         self.value = value
         super().__init__(name, grad_req="null", shape=value.shape, dtype=value.dtype, init=_constant_init(value))
 
@@ -538,7 +530,7 @@ class ParameterDict:
                    force_reinit: bool = False) -> None:
         """Initialize every Parameter; ``init`` (default ``Uniform()``) applies where a Parameter has none."""
         if init is None:
-            init = _initializer().Uniform()
+            init = initializer.Uniform()
         if verbose and hasattr(init, "set_verbosity"):
             init.set_verbosity(verbose=verbose)
         for v in self.values():

@@ -5,19 +5,13 @@ MXNet's 'device'/'local' kvstore does), so every copy receives the same update.
 """
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Any
 
+from .. import optimizer as opt
 from ..base import MXNetError
 from .parameter import Parameter, ParameterDict
 
 __all__ = ["Trainer"]
-
-
-def _optimizer_module():
-    """``ndgrad.optimizer``, imported on first use."""
-    from ..optimizer import Optimizer, create, get_updater
-    return SimpleNamespace(Optimizer=Optimizer, create=create, get_updater=get_updater)
 
 
 class Trainer:
@@ -81,7 +75,6 @@ class Trainer:
         return contexts or []
 
     def _init_optimizer(self, optimizer: Any, optimizer_params: dict) -> None:
-        opt = _optimizer_module()
         param_dict = dict(enumerate(self._params))
         if isinstance(optimizer, opt.Optimizer):
             if optimizer_params:

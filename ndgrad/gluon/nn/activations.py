@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ... import initializer
 from ..block import HybridBlock
 
 __all__ = ["Activation", "LeakyReLU", "PReLU", "ELU", "SELU", "GELU", "Swish"]
@@ -47,8 +48,7 @@ class PReLU(HybridBlock):
     def __init__(self, alpha_initializer: Any = None, in_channels: int = 1, **kwargs: Any):
         super().__init__(**kwargs)
         if alpha_initializer is None:
-            from ...initializer import Constant
-            alpha_initializer = Constant(0.25)
+            alpha_initializer = initializer.Constant(0.25)
         with self.name_scope():
             self.alpha = self.params.get("alpha", shape=(in_channels,), init=alpha_initializer)
 
