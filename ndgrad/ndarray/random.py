@@ -49,6 +49,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import math
+import weakref
 from typing import Any
 
 import numpy as np
@@ -72,6 +73,19 @@ _ONE_BELOW_F64 = np.nextafter(1.0, 0.0)
 
 
 # ============================================================================================ generators
+# Constructing a RandomState costs ~0.3 ms, reseeding one ~2 us: the generators of banks that are gone are
+# kept here and reseeded for new banks (a bank someone still holds keeps its own).
+_POOL: list[np.random.RandomState] = []
+
+
+def _generator(seed: int) -> np.random.RandomState:
+    if _POOL:
+        rs = _POOL.pop()
+        rs.seed(seed)
+        return rs
+    return np.random.RandomState(seed)
+
+
 class _Bank:
     """One device's generators: MXNet's bank of per-thread MT19937 (created lazily) and the single engine."""
 
@@ -79,18 +93,22 @@ class _Bank:
         self.seed_state = seed_state
         self.states: dict[int, np.random.RandomState] = {}
         self._engine: np.random.RandomState | None = None
+        self._own: list[np.random.RandomState] = []
+        weakref.finalize(self, _POOL.extend, self._own)
 
     def state(self, i: int) -> np.random.RandomState:
         rs = self.states.get(i)
         if rs is None:
-            rs = self.states[i] = np.random.RandomState((_SEED_MAGIC * self.seed_state + i) % 2**32)
+            rs = self.states[i] = _generator((_SEED_MAGIC * self.seed_state + i) % 2**32)
+            self._own.append(rs)
         return rs
 
     @property
     def engine(self) -> np.random.RandomState:
         """The generator of shuffle and multinomial."""
         if self._engine is None:
-            self._engine = np.random.RandomState((_SEED_MAGIC * self.seed_state) % 2**32)
+            self._engine = _generator((_SEED_MAGIC * self.seed_state) % 2**32)
+            self._own.append(self._engine)
         return self._engine
 
     def chunks(self, n: int):
