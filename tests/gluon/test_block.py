@@ -270,3 +270,25 @@ def test_load_parameters_dtype_source_saved(tmp_path):
     typed.add(nn.Dense(5, dtype="float64"), nn.Dense(2, dtype="float64"))
     typed.load_parameters(f, cast_dtype=True, dtype_source="saved")
     assert typed[0].weight.data().dtype == np.float32 and typed[0].weight.dtype == np.float32
+
+
+def test_shared_parameters_and_deduplicated_save(tmp_path):
+    need("save", "load")
+    net = nn.HybridSequential()
+    with net.name_scope():
+        first = nn.Dense(3, in_units=3)
+        net.add(first, nn.Dense(3, in_units=3, params=first.params))
+    assert net[1].weight is net[0].weight
+    assert len(net.collect_params()) == 2
+    fill(net)
+    f = str(tmp_path / "shared.params")
+    net.save_parameters(f, deduplicate=True)
+    assert sorted(nd.load(f)) == ["0.bias", "0.weight"]
+    net.save_parameters(f)
+    assert sorted(nd.load(f)) == ["0.bias", "0.weight", "1.bias", "1.weight"]
+    other = nn.HybridSequential()
+    with other.name_scope():
+        a = nn.Dense(3, in_units=3)
+        other.add(a, nn.Dense(3, in_units=3, params=a.params))
+    other.load_parameters(str(tmp_path / "shared.params"))
+    np.testing.assert_array_equal(other[1].weight.data().asnumpy(), net[0].weight.data().asnumpy())
