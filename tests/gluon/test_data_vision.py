@@ -241,3 +241,20 @@ def test_transforms_are_blocks_as_in_mxnet():
     np.testing.assert_allclose(net(IMG).asnumpy(), GOLD["normalize_scalar"], atol=1e-6)
     c2 = pickle.loads(pickle.dumps(c))  # workers may receive transforms pickled
     assert c2(IMG.astype("float32")).shape == c(IMG.astype("float32")).shape
+
+
+def test_rotate_matches_mxnet():
+    from ndgrad.gluon.data.vision.transforms import _imrotate
+    timg = T.ToTensor()(IMG)
+    for key, t in [("rotate30", T.Rotate(30)), ("rotate_in", T.Rotate(-50, zoom_in=True)),
+                   ("rotate_out", T.Rotate(75, zoom_out=True))]:
+        np.testing.assert_allclose(t(timg).asnumpy(), GOLD[key], atol=1e-6)
+    batch = np.stack([timg.asnumpy(), timg.asnumpy() * 0.5])
+    np.testing.assert_allclose(_imrotate(batch, [10.0, -120.0]), GOLD["rotate_batch"], atol=1e-6)
+    with pytest.raises(TypeError, match="float32"):
+        T.Rotate(10)(IMG)
+    with pytest.raises(ValueError, match="ordered"):
+        T.RandomRotation((10, 5))
+    np.random.seed(0)
+    assert T.RandomRotation((-10, 10))(timg).shape == timg.shape
+    assert T.RandomRotation((-10, 10), rotate_with_proba=0.0)(timg) is timg

@@ -68,6 +68,12 @@ def main():
     out["crop_resize"] = T.CropResize(1, 2, 4, 3)(img).asnumpy()
     out["cast"] = np.array(str(np.dtype(T.Cast("float16")(img).dtype)))
     out["compose"] = T.Compose([T.Resize(4), T.ToTensor(), T.Normalize(0.5, 0.5)])(img).asnumpy()
+    timg = T.ToTensor()(img)
+    out["rotate30"] = T.Rotate(30)(timg).asnumpy()
+    out["rotate_in"] = T.Rotate(-50, zoom_in=True)(timg).asnumpy()
+    out["rotate_out"] = T.Rotate(75, zoom_out=True)(timg).asnumpy()
+    batch = mx.nd.stack(timg, timg * 0.5)
+    out["rotate_batch"] = mx.image.imrotate(batch, mx.nd.array([10.0, -120.0])).asnumpy()
     # gluon.utils
     data = mx.nd.array(np.arange(30, dtype=np.float32).reshape(10, 3))
     for i, part in enumerate(mx.gluon.utils.split_data(data, 3, even_split=False)):

@@ -17,7 +17,8 @@ from ....ndarray import NDArray
 from ...block import Block, HybridBlock
 from ...nn import HybridSequential, Sequential
 
-__all__ = ["Compose", "Cast", "ToTensor", "Normalize", "Resize", "CenterCrop", "CropResize", "RandomResizedCrop",
+__all__ = ["Compose", "Cast", "ToTensor", "Normalize", "Rotate", "RandomRotation", "Resize", "CenterCrop", "CropResize",
+           "RandomResizedCrop",
            "RandomFlipLeftRight", "RandomFlipTopBottom", "RandomBrightness", "RandomContrast", "RandomSaturation",
            "RandomHue", "RandomColorJitter", "RandomLighting", "RandomApply"]
 
@@ -203,6 +204,104 @@ class Normalize(_HybridTransform):
                 raise ValueError(f"Normalize: {name} has {v.size} values for {c} channels")
         out = (raw.astype(np.float32) - mean.reshape(-1, 1, 1)) / std.reshape(-1, 1, 1)
         return _wrap(out.astype(np.float32, copy=False), x)
+
+
+def _bilinear_sample(src: np.ndarray, gx: np.ndarray, gy: np.ndarray) -> np.ndarray:
+    """Sample (N, C, H, W) images at normalised coordinates in [-1, 1] (N, H', W'); zeros outside."""
+    n, c, h, w = src.shape
+    x = (gx + 1.0) * (w - 1) / 2.0
+    y = (gy + 1.0) * (h - 1) / 2.0
+    x0 = np.floor(x).astype(np.intp)
+    y0 = np.floor(y).astype(np.intp)
+    fx = (x - x0).astype(np.float32)
+    fy = (y - y0).astype(np.float32)
+    out = np.zeros((n, c, *gx.shape[1:]), np.float32)
+    batch = np.arange(n).reshape(n, 1, 1)
+    for dy, wy in ((0, 1 - fy), (1, fy)):
+        for dx, wx in ((0, 1 - fx), (1, fx)):
+            yy, xx = y0 + dy, x0 + dx
+            inside = (yy >= 0) & (yy < h) & (xx >= 0) & (xx < w)
+            vals = src[batch, :, np.clip(yy, 0, h - 1), np.clip(xx, 0, w - 1)]  # (N, H', W', C)
+            weight = (wy * wx * inside)[..., None]
+            out += np.moveaxis(vals * weight, -1, 1)
+    return out
+
+
+def _imrotate(src: np.ndarray, degrees: Any, zoom_in: bool = False, zoom_out: bool = False) -> np.ndarray:
+    """Rotate float32 (C, H, W) or (N, C, H, W) images by ``degrees`` (counter-clockwise) around their
+    centre, bilinearly, zero outside; ``zoom_in`` crops the black corners away, ``zoom_out`` keeps the
+    whole rotated image."""
+    if zoom_in and zoom_out:
+        raise ValueError("`zoom_in` and `zoom_out` cannot be both True")
+    if src.dtype != np.float32:
+        raise TypeError("Only `float32` images are supported by this function")
+    expanded = src.ndim == 3
+    if expanded:
+        if not isinstance(degrees, numeric_types):
+            raise TypeError("When a single image is passed the rotation angle is required to be a scalar.")
+        src = src[None]
+    elif src.ndim != 4:
+        raise ValueError("Only 3D and 4D are supported by this function")
+    degrees = np.full(len(src), degrees, np.float32) if isinstance(degrees, numeric_types) else \
+        np.asarray(degrees, np.float32).reshape(-1)
+    if len(degrees) != len(src):
+        raise ValueError("The number of images must be equal to the number of rotation angles")
+    rad = (np.pi * degrees / 180).astype(np.float32).reshape(-1, 1, 1)
+    _, _, h, w = src.shape
+    hscale, wscale = float(h - 1) / 2, float(w - 1) / 2
+    hm = (np.arange(h, dtype=np.float32).reshape(h, 1) - hscale) * np.ones((1, w), np.float32)
+    wm = (np.arange(w, dtype=np.float32).reshape(1, w) - wscale) * np.ones((h, 1), np.float32)
+    cos, sin = np.cos(rad), np.sin(rad)
+    gx = (wm * cos - hm * sin) / wscale
+    gy = (wm * sin + hm * cos) / hscale
+    if zoom_in or zoom_out:
+        rho = np.sqrt(np.float32(h * h + w * w))
+        ang = np.arctan(np.float32(h / w))
+        a = np.abs(rad)
+        max_x = np.maximum(np.abs(rho * np.cos(ang + a)), np.abs(rho * np.cos(ang - a)))
+        max_y = np.maximum(np.abs(rho * np.sin(ang + a)), np.abs(rho * np.sin(ang - a)))
+        scale = np.maximum(max_x / w, max_y / h) if zoom_out else np.minimum(w / max_x, h / max_y)
+        gx, gy = gx * scale, gy * scale
+    out = _bilinear_sample(src, gx, gy)
+    return out[0] if expanded else out
+
+
+class Rotate(_Transform):
+    """Rotate float32 (C, H, W) or (N, C, H, W) images by ``rotation_degrees`` (use after ToTensor)."""
+
+    def __init__(self, rotation_degrees: float, zoom_in: bool = False, zoom_out: bool = False):
+        super().__init__()
+        self._args = (rotation_degrees, zoom_in, zoom_out)
+
+    def forward(self, x):
+        if x.dtype is not np.float32:
+            raise TypeError("This transformation only supports float32. Consider calling it after ToTensor")
+        return _wrap(_imrotate(_raw(x), *self._args), x)
+
+
+class RandomRotation(_Transform):
+    """Rotate by an angle drawn uniformly from ``angle_limits``, with probability ``rotate_with_proba``."""
+
+    def __init__(self, angle_limits: tuple, zoom_in: bool = False, zoom_out: bool = False,
+                 rotate_with_proba: float = 1.0):
+        super().__init__()
+        lower, upper = angle_limits
+        if lower >= upper:
+            raise ValueError("`angle_limits` must be an ordered tuple")
+        if rotate_with_proba < 0 or rotate_with_proba > 1:
+            raise ValueError("Probability of rotating the image should be between 0 and 1")
+        self._args = (angle_limits, zoom_in, zoom_out)
+        self._rotate_with_proba = rotate_with_proba
+
+    def forward(self, x):
+        if np.random.random() > self._rotate_with_proba:
+            return x
+        if x.dtype is not np.float32:
+            raise TypeError("This transformation only supports float32. Consider calling it after ToTensor")
+        limits, zoom_in, zoom_out = self._args
+        raw = _raw(x)
+        degrees = np.random.uniform(*limits) if raw.ndim == 3 else np.random.uniform(*limits, size=raw.shape[0])
+        return _wrap(_imrotate(raw, degrees, zoom_in, zoom_out), x)
 
 
 class Resize(_HybridTransform):
