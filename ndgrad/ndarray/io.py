@@ -53,7 +53,7 @@ from ..base import DTYPE_MX_TO_NP, DTYPE_NP_TO_MX, MXNetError, MXNetTypeError, M
 from ..context import Context, cpu
 from .ndarray import NDArray
 
-__all__ = ["save", "load", "load_frombuffer", "save_to_bytes", "load_from_bytes", "write_file"]
+__all__ = ["save", "load", "load_frombuffer", "save_to_bytes", "load_from_bytes", "write_file", "atomic_write"]
 
 LIST_MAGIC = 0x112
 V1_MAGIC = 0xF993FAC8
@@ -423,6 +423,11 @@ def write_file(fname: str | os.PathLike, chunks: Iterable[bytes | memoryview]) -
         if tmp is not None:
             with suppress(OSError):
                 os.unlink(tmp)
+
+
+def atomic_write(fname: str | os.PathLike, data: bytes | bytearray | memoryview | Iterable) -> None:
+    """Write ``data`` (bytes, or an iterable of byte chunks) to ``fname`` crash-safely (see ``write_file``)."""
+    write_file(fname, [data] if isinstance(data, (bytes, bytearray, memoryview)) else data)
 
 
 def save(fname: str | os.PathLike, data: Any) -> None:

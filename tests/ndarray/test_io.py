@@ -332,3 +332,9 @@ def test_trailing_bytes_and_reserved_field_are_ignored():
     buf = bytearray(ndio.save_to_bytes([nd.ones(1)]) + b"xyz")
     buf[8] = 5
     np.testing.assert_array_equal(nd.load_frombuffer(bytes(buf))[0].asnumpy(), [1.0])
+
+
+def test_atomic_write_bytes_and_chunks(tmp_path):
+    ndio.atomic_write(str(tmp_path / "a.bin"), b"abc")
+    ndio.atomic_write(tmp_path / "b.bin", [b"ab", memoryview(b"cd")])
+    assert (tmp_path / "a.bin").read_bytes() == b"abc" and (tmp_path / "b.bin").read_bytes() == b"abcd"
