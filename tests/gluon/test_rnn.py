@@ -37,6 +37,9 @@ def test_recurrent_matches_mxnet(case):
     with autograd.record():
         if meta["kind"] == "unroll":
             out, states = block.unroll(x.shape[1], x, layout="NTC", merge_outputs=True)
+        elif meta["kind"] == "unroll_valid":
+            out, states = block.unroll(x.shape[1], x, layout="NTC", merge_outputs=True,
+                                       valid_length=nd.array([2, 4]))
         elif meta["kind"] == "layer":
             out, states = block(x), []
         else:

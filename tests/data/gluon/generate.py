@@ -318,6 +318,9 @@ RNNS = [
     ("sequential_cells", "seq_cells()", (2, 3, 5), "unroll"),
     ("residual_cell", "rnn.ResidualCell(rnn.GRUCell(5))", (2, 3, 5), "unroll"),
     ("bidirectional_cell", "rnn.BidirectionalCell(rnn.LSTMCell(3), rnn.GRUCell(2))", (2, 3, 5), "unroll"),
+    ("lstmcell_valid_length", "rnn.LSTMCell(3)", (2, 4, 5), "unroll_valid"),
+    ("bidirectional_valid_length", "rnn.BidirectionalCell(rnn.GRUCell(3), rnn.GRUCell(2))", (2, 4, 5),
+     "unroll_valid"),
     ("rnn_layer", "rnn.RNN(4, num_layers=2, activation='tanh')", (3, 2, 5), "layer"),
     ("lstm_layer", "rnn.LSTM(3, bidirectional=True)", (3, 2, 5), "layer_states"),
     ("gru_layer_ntc", "rnn.GRU(4, layout='NTC', num_layers=2)", (2, 3, 5), "layer_states"),
@@ -339,7 +342,7 @@ def rnn_cases():
             block = eval(expr)
         block.initialize()
         x = nd.array(rng.uniform(-1, 1, shape))
-        if kind == "unroll":
+        if kind.startswith("unroll"):
             block.unroll(shape[1], x, layout="NTC", merge_outputs=True)
         else:
             block(x)
@@ -354,6 +357,9 @@ def rnn_cases():
         with autograd.record():
             if kind == "unroll":
                 out, states = block.unroll(shape[1], xx, layout="NTC", merge_outputs=True)
+            elif kind == "unroll_valid":
+                out, states = block.unroll(shape[1], xx, layout="NTC", merge_outputs=True,
+                                           valid_length=nd.array([2, 4]))
             elif kind == "layer":
                 out, states = block(xx), []
             else:
