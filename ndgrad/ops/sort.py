@@ -22,6 +22,31 @@ def _stable_order(data, axis: int, ascend: bool):
     return np.argsort(-key, axis=axis, kind="stable")
 
 
+def _topk_order(arr, axis: int, k: int, ascend: bool):
+    """The first ``k`` of ``_stable_order(arr, axis, ascend)`` in O(n) for small ``k``: a partition finds the
+    k-th value, every element strictly better plus the lowest-index ties at the k-th value are kept, and
+    only those ``k`` are sorted."""
+    n = arr.shape[axis]
+    if 4 * k >= n or arr.dtype.kind not in "fiu" or (arr.dtype.kind == "f" and np.isnan(arr).any()):
+        order = _stable_order(arr, axis, ascend)
+        return order[(slice(None),) * axis + (slice(0, k),)]
+    a = np.moveaxis(arr, axis, -1)
+    if ascend:
+        kth = np.partition(a, k - 1, axis=-1)[..., k - 1:k]
+        better = a < kth
+    else:
+        kth = np.partition(a, n - k, axis=-1)[..., n - k:n - k + 1]
+        better = a > kth
+    ties = a == kth
+    room = k - better.sum(-1, keepdims=True)
+    if (ties.sum(-1, keepdims=True) > room).any():  # more ties than places: the lowest indices win
+        ties &= np.cumsum(ties, axis=-1) <= room
+    keep = better | ties
+    idx = np.nonzero(keep)[-1].reshape((*a.shape[:-1], k))  # exactly k per row, in index order
+    idx = np.take_along_axis(idx, _stable_order(np.take_along_axis(a, idx, -1), -1, ascend), -1)
+    return np.moveaxis(idx, -1, axis)
+
+
 def _axis_of(name, data, axis):
     """(array, axis) with ``axis=None`` meaning the flattened array."""
     if axis is None:
@@ -77,8 +102,7 @@ def topk(data, *, axis=-1, k=1, ret_typ="indices", is_ascend=False, dtype="float
     k = n if k < 1 else int(k)
     if k > n:
         raise MXNetError(f"topk: k={k} exceeds the {n} elements along axis {axis} of shape {data.shape}")
-    order = _stable_order(arr, ax, bool(is_ascend))
-    idx = order[(slice(None),) * ax + (slice(0, k),)]
+    idx = _topk_order(arr, ax, k, bool(is_ascend))
     idt = np_dtype(dtype)
     if ret_typ == "mask":
         mask = np.zeros_like(arr)

@@ -113,3 +113,17 @@ def test_split_concat_round_trip_and_gradient(shape, k, data):
     scale = np.repeat(np.arange(1, k + 1), shape[axis] // k).reshape((-1,) + (1,) * (len(shape) - axis - 1))
     np.testing.assert_allclose(y.asnumpy(), x.asnumpy() * scale, rtol=1e-6)
     np.testing.assert_allclose(x.grad.asnumpy(), np.broadcast_to(scale, shape), rtol=1e-6)
+
+
+@SETTINGS
+@given(shapes, st.integers(0, 2**16), st.booleans(), st.sampled_from(["int32", "float32", "uint8"]), st.data())
+def test_topk_small_k_keeps_tie_order(shape, seed, ascend, dtype, data):
+    """topk of few elements (the partition path) equals the head of a stable full sort, ties included."""
+    shape = (*shape[:-1], shape[-1] * 8)  # long enough axis for the partition path
+    x = np.random.default_rng(seed).integers(0, 4, shape).astype(dtype)  # many ties
+    axis = data.draw(st.integers(-len(shape), len(shape) - 1))
+    k = data.draw(st.integers(1, max(1, shape[axis] // 5)))
+    order = np.argsort(x if ascend else -x.astype(np.int64), axis=axis, kind="stable")
+    want = np.take(order, np.arange(k), axis=axis)
+    got = nd.topk(nd.array(x, dtype=dtype), axis=axis, k=k, is_ascend=ascend, dtype="int64").asnumpy()
+    np.testing.assert_array_equal(got, want)
