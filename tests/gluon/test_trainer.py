@@ -168,3 +168,17 @@ def test_trainer_over_deferred_block_after_initialize():
     y.backward()
     trainer.step(4)
     assert net.weight.shape == (2, 3)
+
+
+def test_lr_mult_and_wd_mult_reach_the_optimizer():
+    p, q = one_param(), gluon.Parameter("q", shape=(1,))
+    q._load_init(nd.array([1.0]), mx.cpu())
+    p.lr_mult = 0.0
+    q.wd_mult = 0.0
+    trainer = gluon.Trainer([p, q], "sgd", {"learning_rate": 1.0, "wd": 0.5})
+    with autograd.record():
+        y = p.data() + q.data()
+    y.backward()
+    trainer.step(1)
+    assert p.data().asscalar() == 1.0  # frozen by lr_mult
+    assert q.data().asscalar() == pytest.approx(0.0)  # gradient 1, no weight decay
