@@ -9,7 +9,7 @@ from ndgrad import autograd, gluon, nd
 from ndgrad.gluon import nn
 from ndgrad.gluon.contrib import nn as cnn
 
-from ._helpers import SHARED, need
+from ._helpers import DATA, SHARED, need
 
 
 def fill(block, seed=0):
@@ -292,3 +292,11 @@ def test_shared_parameters_and_deduplicated_save(tmp_path):
         other.add(a, nn.Dense(3, in_units=3, params=a.params))
     other.load_parameters(str(tmp_path / "shared.params"))
     np.testing.assert_array_equal(other[1].weight.data().asnumpy(), net[0].weight.data().asnumpy())
+
+
+def test_summary_matches_mxnet_text(capsys):
+    net = nn.HybridSequential()
+    net.add(nn.Conv2D(3, 3), nn.Activation("relu"), nn.Flatten(), nn.Dense(4), nn.BatchNorm(), nn.Dense(2))
+    net.initialize()  # deferred: shapes complete at the first forward
+    net.summary(nd.ones((2, 1, 5, 5)))
+    assert capsys.readouterr().out == (DATA / "summary.txt").read_text()

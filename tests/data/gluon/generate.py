@@ -10,8 +10,11 @@ Writes, next to this script:
   Parameters (arrays keyed ``<case>/<name>``, Parameters under structural names ``param:<name>``);
 - losses.json + losses.npz: each loss's value and gradients;
 - training.npz: a few Trainer steps of a small net with SGD (momentum, wd) and Adam;
+- summary.txt: ``Block.summary`` of a small network;
 - init.npz: Parameters initialized from ``mx.random.seed(42)`` (default Uniform, Xavier, deferred).
 """
+import contextlib
+import io
 import json
 import os
 
@@ -381,6 +384,18 @@ def rnn_cases():
     np.savez_compressed(os.path.join(HERE, "rnn.npz"), **arrays)
 
 
+# ----------------------------------------------------------------------------------------------- summary
+def summary_case():
+    net = nn.HybridSequential()
+    net.add(nn.Conv2D(3, 3), nn.Activation("relu"), nn.Flatten(), nn.Dense(4), nn.BatchNorm(), nn.Dense(2))
+    net.initialize()
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        net.summary(nd.ones((2, 1, 5, 5)))
+    with open(os.path.join(HERE, "summary.txt"), "w") as f:
+        f.write(buf.getvalue())
+
+
 # ----------------------------------------------------------------------------------------------- initialization
 def init_cases():
     """Default and explicit initialization from a seeded stream, deferred Parameters initialized at forward."""
@@ -406,4 +421,5 @@ if __name__ == "__main__":
     losses_cases()
     training_cases()
     rnn_cases()
+    summary_case()
     print("wrote goldens to", HERE)
