@@ -5,6 +5,7 @@ from typing import Any
 
 from ... import initializer
 from ..block import HybridBlock
+from ..parameter import _GluonAssertionError
 
 __all__ = ["Activation", "LeakyReLU", "PReLU", "ELU", "SELU", "GELU", "Swish"]
 
@@ -31,7 +32,7 @@ class LeakyReLU(HybridBlock):
 
     def __init__(self, alpha: float, **kwargs: Any):
         if alpha < 0:
-            raise ValueError("Slope coefficient for LeakyReLU must be no less than 0.")
+            raise _GluonAssertionError("Slope coefficient for LeakyReLU must be no less than 0.")
         super().__init__(**kwargs)
         self._alpha = alpha
 
