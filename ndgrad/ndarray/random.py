@@ -34,12 +34,15 @@ The streams, as established against the real MXNet 1.9.1 (see ``tests/data/rando
   downscaling) on the single engine; a 1-D array is permuted in place, an N-D one has its rows scattered to
   the shuffled positions (``out[perm[i]] = data[i]``), as MXNet does.
 
-Every stream above reproduces MXNet's numbers for the recorded seeds. Transcendental functions are the one
-source of difference: the vectorised samplers (normal, exponential) use correctly rounded ``log`` where
-MXNet calls glibc's ``logf``, which is not always correctly rounded, so rarely a last-bit difference can
-appear (and, for normal, very rarely an accept/reject decision); the per-sample loops (gamma, poisson and the
-binomials) call the C library's own float functions through ctypes where it is available. GPU contexts use
-the same CPU algorithms (with their own generators, seeded by ``seed(s, ctx)``), not MXNet's cuRAND streams.
+Every stream above reproduces MXNet's numbers bit for bit for the recorded seeds (tests/data/random), with
+one known exception: float32 ``normal`` takes ``log(r2)`` correctly rounded (vectorised, through double)
+where MXNet calls glibc's ``logf``, which is not always correctly rounded, so about 0.3% of float32 normal
+samples differ from MXNet's in the last bit (the accept/reject decisions, and so the stream, are the same).
+exponential and the float64 paths compute their logs in double, as MXNet does, and match exactly; the
+per-sample loops (gamma, poisson and the binomials) call the C library's own float functions (``logf``,
+``expf``, ``tanf``, ``lgammaf``) through ctypes and match exactly (without ctypes, correctly rounded stand-ins
+are used). Those loops run in Python, one sample at a time (microseconds each). GPU contexts use the same
+CPU algorithms (with their own generators, seeded by ``seed(s, ctx)``), not MXNet's cuRAND streams.
 
 ``uniform_raw(n)`` gives ``n`` float32 uniforms from the bank exactly as ``uniform(shape=n)`` would: the
 helper Dropout and rrelu use for their masks.
