@@ -34,15 +34,16 @@ The streams, as established against the real MXNet 1.9.1 (see ``tests/data/rando
   downscaling) on the single engine; a 1-D array is permuted in place, an N-D one has its rows scattered to
   the shuffled positions (``out[perm[i]] = data[i]``), as MXNet does.
 
-Every stream above reproduces MXNet's numbers bit for bit for the recorded seeds (tests/data/random), with
-one known exception: float32 ``normal`` takes ``log(r2)`` correctly rounded (vectorised, through double)
-where MXNet calls glibc's ``logf``, which is not always correctly rounded, so about 0.3% of float32 normal
-samples differ from MXNet's in the last bit (the accept/reject decisions, and so the stream, are the same).
-exponential and the float64 paths compute their logs in double, as MXNet does, and match exactly; the
-per-sample loops (gamma, poisson and the binomials) call the C library's own float functions (``logf``,
-``expf``, ``tanf``, ``lgammaf``) through ctypes and match exactly (without ctypes, correctly rounded stand-ins
-are used). Those loops run in Python, one sample at a time (microseconds each). GPU contexts use the same
-CPU algorithms (with their own generators, seeded by ``seed(s, ctx)``), not MXNet's cuRAND streams.
+Every stream above reproduces MXNet's numbers bit for bit for the recorded seeds (tests/data/random). The
+transcendental functions matter: MXNet's float samplers call glibc's ``logf``, which is not always correctly
+rounded (about 0.3% of float32 normal samples would differ in the last bit with a correctly rounded log), so
+float32 ``normal`` runs glibc's logf algorithm vectorised on the table of the loaded libm (``_logf_vec``;
+where that table cannot be found and checked, e.g. off Linux/glibc, correctly rounded logs stand in and
+those last-bit differences come back). exponential and the float64 paths compute their logs in double, as
+MXNet does. The per-sample loops (gamma, poisson and the binomials) call the C library's own float functions
+(``logf``, ``expf``, ``tanf``, ``lgammaf``) through ctypes; they run in Python, one sample at a time
+(microseconds each). GPU contexts use the same CPU algorithms (with their own generators, seeded by
+``seed(s, ctx)``), not MXNet's cuRAND streams.
 
 ``uniform_raw(n)`` gives ``n`` float32 uniforms from the bank exactly as ``uniform(shape=n)`` would: the
 helper Dropout and rrelu use for their masks.
@@ -274,6 +275,71 @@ else:  # correctly rounded stand-ins
     def _lgammaf(x): return _r32(math.lgamma(x))
 
 
+# ---- glibc's logf, vectorised. MXNet's float samplers call the C library's logf, which is not always correctly
+# rounded; to draw the same values, logf's own algorithm (a 16-entry table of 1/c and log(c), then a cubic in
+# r = z/c - 1, evaluated in double) runs here in NumPy on the table read from the loaded libm at run time (it is
+# not copied into ndgrad). It is used only after it agrees with ctypes' logf on test inputs; otherwise
+# correctly rounded logs stand in.
+_LOGF_TABLE: Any = None
+
+
+def _find_logf_table():
+    try:
+        import re
+        import struct
+        path = next(line.split()[-1] for line in open("/proc/self/maps") if "/libm" in line)
+        with open(path, "rb") as f:
+            blob = f.read()
+        ln2 = struct.pack("<d", math.log(2))
+        for m in re.finditer(re.escape(ln2), blob):
+            o = m.start()
+            if o >= 256 and blob[o - 112:o - 96] == struct.pack("<dd", 1.0, 0.0):
+                tab = np.frombuffer(blob[o - 256:o], "<f8").reshape(16, 2).copy()
+                poly = np.frombuffer(blob[o + 8:o + 32], "<f8").copy()
+                if _LIBM is None:
+                    return None
+                probe = np.random.RandomState(1).random_sample(4096).astype(np.float32) + np.float32(1e-7)
+                probe = np.concatenate([probe, probe * np.float32(1e-3), probe * np.float32(300)])
+                want = np.array([_LIBM["logf"](float(v)) for v in probe], np.float32)
+                if np.array_equal(_logf_table_eval(probe, tab, poly), want):
+                    return tab, poly
+    except (OSError, StopIteration, ValueError):
+        pass
+    return None
+
+
+def _logf_table_eval(x: np.ndarray, tab: np.ndarray, poly: np.ndarray) -> np.ndarray:
+    ix = np.ascontiguousarray(x, np.float32).view(np.uint32)
+    tiny = ix < np.uint32(0x00800000)  # subnormal (and zero): scale up by 2**23 first
+    if tiny.any():
+        ix = np.where(tiny, (x * np.float32(2.0**23)).view(np.uint32) - np.uint32(23 << 23), ix)
+    tmp = ix - np.uint32(0x3F330000)
+    i = (tmp >> np.uint32(19)) & np.uint32(15)
+    k = (tmp.view(np.int32) >> 23).astype(np.float64)
+    z = (ix - (tmp & np.uint32(0xFF800000))).view(np.float32).astype(np.float64)
+    r = z * tab[i, 0] - 1.0
+    y0 = tab[i, 1] + k * math.log(2)
+    r2 = r * r
+    y = poly[1] * r + poly[2]
+    y = poly[0] * r2 + y
+    y = y * r2 + (y0 + r)
+    return y.astype(np.float32)
+
+
+def _logf_vec(x: np.ndarray) -> np.ndarray:
+    """float32 natural log as glibc's logf gives it (for positive finite inputs; others as NumPy)."""
+    global _LOGF_TABLE
+    if _LOGF_TABLE is None:
+        _LOGF_TABLE = _find_logf_table() or False
+    x = np.asarray(x, np.float32)
+    ok = (x > 0) & np.isfinite(x)
+    with np.errstate(all="ignore"):
+        exact = np.log(x.astype(np.float64)).astype(np.float32)
+        if _LOGF_TABLE is False or not ok.any():
+            return exact
+        return np.where(ok, _logf_table_eval(np.where(ok, x, np.float32(1)), *_LOGF_TABLE), exact)
+
+
 def _log_d(x: float) -> float:
     return math.log(x) if x > 0 else (-math.inf if x == 0 else math.nan)
 
@@ -397,9 +463,8 @@ def _polar(rs: np.random.RandomState, m: int, double: bool) -> np.ndarray:
         r2a = r2[idx]
         if double:
             mult = np.sqrt(-2.0 * np.log(r2a) / r2a)
-        else:  # log through double: correctly rounded (glibc's logf differs in the last bit now and then)
-            logs = np.log(r2a.astype(np.float64)).astype(np.float32)
-            mult = np.sqrt(np.float32(-2) * logs / r2a)
+        else:
+            mult = np.sqrt(np.float32(-2) * _logf_vec(r2a) / r2a)
         out[got:got + idx.size] = y[idx] * mult
         got += idx.size
     return out

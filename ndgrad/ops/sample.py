@@ -284,8 +284,9 @@ def _sample_multinomial(data, *, shape=None, get_prob=False, dtype="int32"):
     idx = _rnd.multinomial_draw(rows, per, ctx)
     picked = np.take_along_axis(np.concatenate([rows, np.zeros((rows.shape[0], 1), rows.dtype)], axis=1), idx,
                                 axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):  # log through double: correctly rounded, as glibc's
-        logp = np.log(picked.astype(np.float64)).astype(picked.dtype)
+    with np.errstate(divide="ignore", invalid="ignore"):  # float32: glibc's logf, as MXNet
+        logp = (_rnd._logf_vec(picked) if picked.dtype == np.float32
+                else np.log(picked.astype(np.float64)).astype(picked.dtype))
     oshape = probs.shape[:-1] + extra
     return (_place(idx.astype(out_dtype).reshape(oshape), ctx), _place(logp.reshape(oshape), ctx))
 
