@@ -303,13 +303,23 @@ def conv_data_grad(gy, w, geo: Geometry, data_shape: tuple):
         return xp.ascontiguousarray(dxt[(slice(None), *crop)].transpose((nd + 1, *range(nd + 1))))
     dcols = empty_buffer(gy, (n, grp, wm.shape[2], int(np.prod(out_sp))), dtype)
     xp.matmul(wm.swapaxes(1, 2), gy.reshape(n, grp, f // grp, -1), out=dcols)  # (N, G, C/G*K, P)
-    dcols = dcols.reshape((n, c, *geo.kernel, *out_sp))
-    dxpad = xp.zeros((n, c, *need), dtype=dtype)
+    return col2im_raw(dcols.reshape((n, c, *geo.kernel, *out_sp)), geo, data_shape)
+
+
+def col2im_raw(cols, geo: Geometry, data_shape: tuple):
+    """Sum per-image columns (N, C, *kernel, *out) back into an (N, C, *spatial) array."""
+    xp = xp_of(cols)
+    nd = geo.nd
+    out_sp = cols.shape[2 + nd:]
+    need = tuple(max(data_shape[2 + i] + 2 * geo.pad[i],
+                     geo.dilate[i] * (geo.kernel[i] - 1) + geo.stride[i] * (out_sp[i] - 1) + 1) for i in range(nd))
+    dxpad = xp.zeros((*data_shape[:2], *need), dtype=cols.dtype)
     every = (slice(None), slice(None))
     for k in window_offsets(geo.kernel):
-        dxpad[(*every, *offset_slices(k, out_sp, geo.stride, geo.dilate))] += dcols[(*every, *k)]
+        dxpad[(*every, *offset_slices(k, out_sp, geo.stride, geo.dilate))] += cols[(*every, *k)]
     if need == tuple(data_shape[2:]):
         return dxpad
+    crop = tuple(slice(geo.pad[i], geo.pad[i] + data_shape[2 + i]) for i in range(nd))
     return xp.ascontiguousarray(dxpad[(*every, *crop)])
 
 
@@ -637,3 +647,45 @@ def _backward_UpSampling_nearest(grad, *, scale=1):
     if h % s or w % s:
         raise MXNetError(f"_backward_UpSampling_nearest: shape {grad.shape} is not divisible by scale {s}")
     return grad.reshape(n, c, h // s, s, w // s, s).sum(axis=(3, 5))
+
+
+# ------------------------------------------------------------------------------------------ im2col / col2im
+def _window_attrs(a: dict) -> dict:
+    return {k: a[k] for k in ("kernel", "stride", "dilate", "pad")}
+
+
+@defop(vjp=lambda n, g: F.col2im(g, output_size=n.inputs[0].shape[2:], **_window_attrs(n.attrs)))
+def im2col(data, *, kernel=(), stride=(), dilate=(), pad=()):
+    """Extracts sliding local blocks from a batched input into columns.
+
+    (N, C, *spatial) becomes (N, C * prod(kernel), L): row ``c * prod(kernel) + k`` holds kernel offset
+    ``k`` of channel ``c`` at each of the L output positions.
+    """
+    geo = Geometry("im2col", data.ndim, kernel, stride, dilate, pad, 1)
+    out_sp = geo.out_shape(data.shape[2:])
+    if min(out_sp) <= 0:
+        raise MXNetError(f"im2col: kernel {geo.kernel} (dilate {geo.dilate}) exceeds the padded input "
+                         f"{data.shape[2:]} + 2 * {geo.pad}")
+    nd = geo.nd
+    win = windows(pad_input(data, geo.pad, geo.pad), out_sp, geo.kernel, geo.stride, geo.dilate)
+    cols = xp_of(data).ascontiguousarray(win.transpose((0, 1, *range(2 + nd, 2 + 2 * nd), *range(2, 2 + nd))))
+    return cols.reshape(data.shape[0], -1, int(np.prod(out_sp)))
+
+
+@defop(vjp=lambda n, g: F.im2col(g, **_window_attrs(n.attrs)))
+def col2im(data, *, output_size=(), kernel=(), stride=(), dilate=(), pad=()):
+    """Combines an array of sliding local blocks (columns) into a batched image, summing overlaps.
+
+    The inverse layout of ``im2col``: (N, C * prod(kernel), L) becomes (N, C, *output_size).
+    """
+    if data.ndim != 3:
+        raise MXNetError(f"col2im: input must be 3-D (N, C * prod(kernel), L), got shape {data.shape}")
+    size = tuple(int(s) for s in ((output_size,) if isinstance(output_size, (int, np.integer)) else output_size))
+    geo = Geometry("col2im", len(size) + 2, kernel, stride, dilate, pad, 1)
+    k = int(np.prod(geo.kernel))
+    out_sp = geo.out_shape(size)
+    if data.shape[1] % k or data.shape[2] != int(np.prod(out_sp)):
+        raise MXNetError(f"col2im: input of shape {data.shape} does not fit kernel {geo.kernel} and "
+                         f"output_size {size} (expected (N, C * {k}, {int(np.prod(out_sp))}))")
+    n, c = data.shape[0], data.shape[1] // k
+    return col2im_raw(data.reshape((n, c, *geo.kernel, *out_sp)), geo, (n, c, *size))

@@ -53,7 +53,8 @@ def test_matches_mxnet(case, wide, monkeypatch):
 
 def test_golden_covers_every_public_op():
     assert {c["op"] for c in META["cases"]} == {"Convolution", "Deconvolution", "Pooling", "UpSampling",
-                                                "_contrib_BilinearResize2D", "_contrib_AdaptiveAvgPooling2D"}
+                                                "_contrib_BilinearResize2D", "_contrib_AdaptiveAvgPooling2D",
+                                                "im2col", "col2im"}
 
 
 @pytest.mark.parametrize("shape,kernel,stride,pad,conv,want", [

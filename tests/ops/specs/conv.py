@@ -152,3 +152,26 @@ SPECS += [
     OpSpec("Deconvolution", [(2, 4, 3, 2), (4, 8, 3, 3)], lambda x, w: ref_deconv(x, w, **DGW),
            call=lambda F, x, w: F.Deconvolution(x, w, **DW), id="2d-wide"),
 ]
+
+
+def ref_im2col(x, *, kernel, stride=None, dilate=None, pad=None):
+    """Columns by convolving with one-hot kernels: row c*K + k is x's channel c seen at kernel offset k."""
+    c = x.shape[1]
+    ksize = int(np.prod(kernel))
+    rows = []
+    for ch in range(c):
+        for k in range(ksize):
+            e = np.zeros((1, c, ksize))
+            e[0, ch, k] = 1
+            y = ref_conv(x, e.reshape((1, c, *kernel)), kernel=kernel, stride=stride, dilate=dilate, pad=pad)
+            rows.append(y.reshape(x.shape[0], -1))
+    return np.stack(rows, axis=1)
+
+
+_IM = dict(kernel=(3, 2), stride=(2, 1), dilate=(1, 2), pad=(1, 1))
+SPECS += [
+    OpSpec("im2col", [(2, 3, 5, 4)], lambda x: ref_im2col(x, **_IM), attrs=_IM),
+    OpSpec("im2col", [(2, 2, 7)], lambda x: ref_im2col(x, kernel=(3,), stride=(2,)),
+           attrs=dict(kernel=(3,), stride=(2,)), id="1d"),
+    OpSpec("col2im", [(2, 18, 12)], attrs=dict(output_size=(5, 4), **_IM), id="2d"),
+]
