@@ -57,3 +57,64 @@ def test_check_sha1_and_download_skips_present_file(tmp_path):
     # present with the right hash: no network access, the path comes back
     assert utils.download("http://invalid.invalid/blob.bin", path=str(tmp_path), sha1_hash=digest) == str(f)
     assert utils.download("http://invalid.invalid/x.bin", path=str(f)) == str(f)
+
+
+class _FakeResponse:
+    def __init__(self, payload):
+        self._payload = payload
+
+    def read(self, n=-1):
+        out, self._payload = self._payload[:n], self._payload[n:]
+        return out
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def test_download_fetches_missing_file_and_checks_sha1(tmp_path, monkeypatch):
+    import urllib.request
+    payload = b"weights" * 1000
+    calls = []
+
+    def fake_urlopen(url, context=None):
+        calls.append(url)
+        return _FakeResponse(payload)
+
+    monkeypatch.setattr(urllib.request, "urlopen", fake_urlopen)
+    digest = hashlib.sha1(payload).hexdigest()
+    fname = utils.download("http://example.invalid/dir/model.params", path=str(tmp_path), sha1_hash=digest)
+    assert Path(fname).read_bytes() == payload and calls == ["http://example.invalid/dir/model.params"]
+    utils.download("http://example.invalid/dir/model.params", path=str(tmp_path), sha1_hash=digest)
+    assert len(calls) == 1  # present and valid: not fetched again
+    with pytest.raises(UserWarning, match="hash does not match"):
+        utils.download("http://example.invalid/other.bin", path=str(tmp_path), sha1_hash="0" * 40, retries=1)
+
+
+def test_mnist_downloads_only_missing_files(tmp_path, monkeypatch):
+    import gzip
+    import struct
+
+    from ndgrad.gluon.data.vision import datasets
+    fetched = []
+
+    def fake_download(url, path=None, sha1_hash=None, **kw):
+        name = url.split("/")[-1]
+        fetched.append(name)
+        target = Path(path) / name
+        with gzip.open(target, "wb") as f:
+            if "labels" in name:
+                f.write(struct.pack(">II", 2049, 2) + bytes([7, 2]))
+            else:
+                f.write(struct.pack(">IIII", 2051, 2, 28, 28) + bytes(2 * 28 * 28))
+        return str(target)
+
+    monkeypatch.setattr(datasets, "download", fake_download)
+    ds = datasets.MNIST(root=str(tmp_path), train=False)
+    assert sorted(fetched) == ["t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]
+    assert len(ds) == 2 and ds[0][1] == 7
+    fetched.clear()
+    datasets.MNIST(root=str(tmp_path), train=False)
+    assert fetched == []  # the files are there now
