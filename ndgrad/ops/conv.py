@@ -97,14 +97,17 @@ class _Workspace(threading.local):
 
     Fresh multi-megabyte NumPy arrays cost a page fault per 4 KiB page on first touch, which is as slow
     as the copy itself; these buffers are handed out again once nothing but the pool refers to them
-    (the hidden columns output of a Convolution stays busy until its graph is freed).
+    (the hidden columns output of a Convolution stays busy until its graph is freed). The pool holds at
+    most ``MAX_BYTES``; beyond that, buffers are plain fresh arrays.
     """
 
     MAX_PER_SHAPE = 3
     MAX_SHAPES = 16
+    MAX_BYTES = 256 << 20
 
     def __init__(self):
         self.free: dict = {}
+        self.nbytes = 0
 
     def get(self, shape: tuple, dtype):
         key = (shape, np.dtype(dtype).str)
@@ -115,10 +118,14 @@ class _Workspace(threading.local):
             if sys.getrefcount(buf) == 3:
                 return buf
         buf = np.empty(shape, dtype=dtype)
-        if len(bufs) < self.MAX_PER_SHAPE:
+        while self.free and (len(self.free) > self.MAX_SHAPES or self.nbytes + buf.nbytes > self.MAX_BYTES):
+            oldest = next(iter(self.free))
+            if oldest == key:
+                break
+            self.nbytes -= sum(b.nbytes for b in self.free.pop(oldest))
+        if len(bufs) < self.MAX_PER_SHAPE and self.nbytes + buf.nbytes <= self.MAX_BYTES:
             bufs.append(buf)
-        while len(self.free) > self.MAX_SHAPES:
-            del self.free[next(iter(self.free))]
+            self.nbytes += buf.nbytes
         return buf
 
 
@@ -135,6 +142,7 @@ def empty_buffer(like, shape: tuple, dtype):
 def clear_workspace() -> None:
     """Drop the pooled temporaries of this thread (frees their memory once no array uses them)."""
     _workspace.free.clear()
+    _workspace.nbytes = 0
 
 
 def pad_input(x, pad_lo: tuple, pad_hi: tuple, value=0):

@@ -248,3 +248,22 @@ def test_pooled_buffers_are_not_shared_between_live_graphs(wide, monkeypatch):
     for y, want in zip(ys, alone):
         (g,) = autograd.grad(y, [w], retain_graph=True)
         np.testing.assert_allclose(g.asnumpy(), want, rtol=1e-5, atol=1e-5)
+
+
+def test_workspace_stays_bounded():
+    ws = conv_ops._Workspace()
+    ws.MAX_BYTES = 1000
+    held = [ws.get((50,), np.float32) for _ in range(4)]  # 200 bytes each: three pooled, all distinct
+    assert len({id(b) for b in held}) == 4
+    assert ws.nbytes == 600
+    big = ws.get((400,), np.float32)  # 1600 bytes: never pooled, evicts the older shape to try
+    assert big.shape == (400,) and ws.nbytes <= ws.MAX_BYTES
+    del held
+    a = ws.get((30,), np.float32)
+    b = ws.get((30,), np.float32)
+    assert a is not b  # a is still referenced here
+    pooled = id(a)
+    del a
+    c = ws.get((30,), np.float32)
+    assert id(c) == pooled  # handed out again once only the pool holds it
+    assert c is not b and ws.nbytes <= ws.MAX_BYTES
