@@ -95,24 +95,26 @@ class _Bank:
 
     def __init__(self, seed_state: int = 0):
         self.seed_state = seed_state
-        self.states: dict[int, np.random.RandomState] = {}
-        self._engine: np.random.RandomState | None = None
+        self.states: dict[int, _Lane] = {}
+        self._engine: _Lane | None = None
         self._own: list[np.random.RandomState] = []
         weakref.finalize(self, _POOL.extend, self._own)
 
-    def state(self, i: int) -> np.random.RandomState:
-        rs = self.states.get(i)
-        if rs is None:
-            rs = self.states[i] = _generator((_SEED_MAGIC * self.seed_state + i) % 2**32)
+    def state(self, i: int) -> _Lane:
+        lane = self.states.get(i)
+        if lane is None:
+            rs = _generator((_SEED_MAGIC * self.seed_state + i) % 2**32)
             self._own.append(rs)
-        return rs
+            lane = self.states[i] = _Lane(rs)
+        return lane
 
     @property
-    def engine(self) -> np.random.RandomState:
+    def engine(self) -> _Lane:
         """The generator of shuffle and multinomial."""
         if self._engine is None:
-            self._engine = _generator((_SEED_MAGIC * self.seed_state) % 2**32)
-            self._own.append(self._engine)
+            rs = _generator((_SEED_MAGIC * self.seed_state) % 2**32)
+            self._own.append(rs)
+            self._engine = _Lane(rs)
         return self._engine
 
     def chunks(self, n: int):
@@ -175,30 +177,51 @@ def seed(seed_state: int, ctx: Any = "all") -> None:
         _bank = _Bank(s)
 
 
-def _draw(rs: np.random.RandomState, k: int) -> np.ndarray:
-    return rs.randint(0, 2**32, size=k, dtype=np.uint32)
+class _Lane:
+    """One MT19937 generator's word stream; words read ahead and not used are given back and come first next."""
+
+    __slots__ = ("pending", "rs")
+
+    def __init__(self, rs: np.random.RandomState):
+        self.rs = rs
+        self.pending: np.ndarray | None = None
+
+    def take(self, k: int) -> np.ndarray:
+        p = self.pending
+        if p is None:
+            return self.rs.randint(0, 2**32, size=k, dtype=np.uint32)
+        if k < p.size:
+            self.pending = p[k:]
+            return p[:k]
+        self.pending = None
+        if k == p.size:
+            return p
+        return np.concatenate([p, self.rs.randint(0, 2**32, size=k - p.size, dtype=np.uint32)])
+
+    def give_back(self, words: np.ndarray) -> None:
+        if words.size:
+            self.pending = words.copy() if self.pending is None else np.concatenate([words, self.pending])
+
+
+def _draw(lane: _Lane, k: int) -> np.ndarray:
+    return lane.take(k)
 
 
 class _Stream:
-    """A generator's words read ahead in blocks; ``close`` leaves the generator just past the words used.
+    """A lane's words read ahead in blocks; ``close`` gives the unused ones back to the lane.
 
-    Words handed out by the last ``take`` may be given back with ``stream.pos -= k``.
+    Words handed out by the last ``take`` may also be given back with ``stream.pos -= k``.
     """
 
-    def __init__(self, rs: np.random.RandomState, block: int = 256):
-        self.rs, self.block = rs, block
-        self.saved = rs.get_state()
+    def __init__(self, lane: _Lane, block: int = 256):
+        self.lane, self.block = lane, block
         self.buf = np.zeros(0, np.uint32)
         self.pos = 0
-        self.base = 0  # stream index of buf[0]
-        self.drawn = 0
 
     def take(self, k: int) -> np.ndarray:
         if self.pos + k > self.buf.size:
             keep = self.buf[self.pos:]
-            more = _draw(self.rs, max(k - keep.size, self.block))
-            self.drawn += more.size
-            self.base += self.pos
+            more = self.lane.take(max(k - keep.size, self.block))
             self.buf = np.concatenate([keep, more])
             self.pos = 0
         out = self.buf[self.pos:self.pos + k]
@@ -206,11 +229,8 @@ class _Stream:
         return out
 
     def close(self) -> None:
-        used = self.base + self.pos
-        if used != self.drawn:
-            self.rs.set_state(self.saved)
-            if used:
-                _draw(self.rs, used)
+        self.lane.give_back(self.buf[self.pos:])
+        self.buf, self.pos = np.zeros(0, np.uint32), 0
 
 
 # ============================================================================================ uniforms
@@ -225,7 +245,7 @@ def _canon64(w: np.ndarray) -> np.ndarray:
 
 
 def _units(stream_or_rs: Any, k: int, double: bool) -> np.ndarray:
-    take = stream_or_rs.take if isinstance(stream_or_rs, _Stream) else (lambda m: _draw(stream_or_rs, m))
+    take = stream_or_rs.take
     return _canon64(take(2 * k)) if double else _canon32(take(k))
 
 
@@ -445,7 +465,7 @@ def _double(dtype: np.dtype) -> bool:
     return dtype in (np.float64, np.float16)
 
 
-def _polar(rs: np.random.RandomState, m: int, double: bool) -> np.ndarray:
+def _polar(rs: _Lane, m: int, double: bool) -> np.ndarray:
     """``m`` standard normals: one per accepted pair of the polar method.
 
     Each round draws exactly as many pairs as samples are still missing, so every pair drawn is consumed.
@@ -568,7 +588,7 @@ def multinomial_draw(probs: np.ndarray, nsamples: int, ctx: Context | None = Non
     return out
 
 
-def _uid_words(eng: np.random.RandomState, hi: np.ndarray) -> np.ndarray:
+def _uid_words(eng: _Lane, hi: np.ndarray) -> np.ndarray:
     """libstdc++ ``uniform_int_distribution(0, hi)`` for each bound in ``hi`` (downscaling with rejection)."""
     erange = hi.astype(np.uint64) + np.uint64(1)
     scaling = np.uint64(2**32 - 1) // erange

@@ -96,7 +96,7 @@ def test_bank_size_is_1024_generators():
     mx.random.seed(0)
     words = R._bank.words(128 * 1024)  # 2048 threads' worth: 1024 generators of 128 draws each
     assert sorted(R._bank.states) == list(range(1024)) and words.size == 128 * 1024
-    assert all(len(set(R._bank.states[i].get_state()[1][:3])) for i in (0, 1023))
+    assert all(len(set(R._bank.states[i].rs.get_state()[1][:3])) for i in (0, 1023))
 
 
 def test_seed_per_context_and_types():

@@ -62,6 +62,8 @@ CASES = {
     "poisson_big_many": (12, "out = nd.random.poisson(250., shape=300)", 1),
     "poisson_f64": (0, "out = nd.random.poisson(3.0, shape=4, dtype='float64')", 1),
     "poisson_nd": (0, "out = nd.random.poisson(nd.array([3., 30.]), shape=3)", 1),
+    "gamma_then_uniform": (2, "out = [nd.random.gamma(0.6, 1.0, shape=5), nd.random.uniform(shape=4), "
+                              "nd.random.poisson(50., shape=3), nd.random.normal(shape=3)]", 1),
     # the binomials: gamma then poisson
     "negative_binomial": (0, "out = nd.random.negative_binomial(3, 0.4, shape=6)", 1),
     "negative_binomial_nd": (0, "out = nd.random.negative_binomial(nd.array([3., 1.5]), nd.array([0.4, 0.8]), "
