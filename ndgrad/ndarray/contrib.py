@@ -22,50 +22,77 @@ index_array = _short(_fn._contrib_index_array, "index_array")
 div_sqrt_dim = _short(_fn._contrib_div_sqrt_dim, "div_sqrt_dim")
 
 
-def _flatten(x: Any, what: str) -> tuple[list, bool]:
-    """A list of NDArrays, and whether ``x`` was a single NDArray."""
+def _flatten(x: Any, what: str) -> tuple[list, Any]:
+    """The NDArrays of a (nested) list, and its format for :func:`_regroup` (0 stands for one NDArray)."""
     if isinstance(x, NDArray):
-        return [x], True
-    if isinstance(x, (list, tuple)) and all(isinstance(v, NDArray) for v in x):
-        return list(x), False
-    raise MXNetError(f"{what} must be an NDArray or a list of NDArrays, got {type(x).__name__}")
+        return [x], 0
+    if isinstance(x, (list, tuple)):
+        flat: list = []
+        fmt = []
+        for v in x:
+            f, sub = _flatten(v, what)
+            flat += f
+            fmt.append(sub)
+        return flat, fmt
+    raise MXNetError(f"{what} must be an NDArray or a (nested) list of NDArrays, got {type(x).__name__}")
 
 
-def _outputs(x: Any, what: str) -> tuple[list, bool]:
-    """Like _flatten, but an empty list (no outputs) is allowed."""
-    if isinstance(x, (list, tuple)) and not x:
-        return [], False
-    return _flatten(x, what)
+def _regroup(flat: list, fmt: Any) -> tuple[Any, list]:
+    """Rebuild the structure ``fmt`` from the front of ``flat``; returns it and the rest of ``flat``."""
+    if fmt == 0:
+        return flat[0], flat[1:]
+    out = []
+    for sub in fmt:
+        v, flat = _regroup(flat, sub)
+        out.append(v)
+    return out, flat
 
 
-def _stack(steps: list, single: bool, pad: int = 0) -> Any:
-    outs = [_fn._contrib_foreach_stack(*(step[k] for step in steps), pad=pad) for k in range(len(steps[0]))]
-    return outs[0] if single else outs
+def _restructure(x: Any, fmt: Any, count: int, what: str) -> Any:
+    flat, _ = _flatten(x, what)
+    if len(flat) != count:
+        raise MXNetError(f"{what}: got {len(flat)} arrays, expected {count} (the structure it started with)")
+    return _regroup(flat, fmt)[0]
+
+
+def _stack(steps: list, fmt: Any, pad: int = 0) -> Any:
+    """Stack each output position over the steps (new first axis, ``pad`` zero rows), in format ``fmt``."""
+    if not steps or not steps[0]:
+        return []
+    count = len(steps[0])
+    if any(len(step) != count for step in steps):
+        raise MXNetError("control flow: every step must return the same number of outputs")
+    stacked = [_fn._contrib_foreach_stack(*(step[k] for step in steps), pad=pad) for k in range(count)]
+    return _regroup(stacked, fmt)[0]
 
 
 def foreach(body, data, init_states):
     """Runs ``body(data[i], states) -> (outputs, new_states)`` over the first axis of ``data``.
 
-    Returns ``(outputs, states)``: each output stacked along a new first axis, and the final states, in the
-    structures ``body`` returned and ``init_states`` had.
+    ``data`` is an NDArray or a list of NDArrays; states and outputs may be (nested) lists. Returns
+    ``(outputs, states)``: each output stacked along a new first axis, in the structure ``body`` returns,
+    and the final states in the structure of ``init_states``.
     """
-    datas, data_single = _flatten(data, "foreach: data")
-    states, states_single = _flatten(init_states, "foreach: init_states")
+    if isinstance(data, NDArray):
+        datas, data_single = [data], True
+    elif isinstance(data, (list, tuple)) and all(isinstance(d, NDArray) for d in data) and data:
+        datas, data_single = list(data), False
+    else:
+        raise MXNetError(f"foreach: data must be an NDArray or a list of NDArrays, got {type(data).__name__}")
     length = datas[0].shape[0]
     if any(d.shape[0] != length for d in datas):
         raise MXNetError("foreach: all data arrays must have the same length along the first axis, got "
                          + ", ".join(str(d.shape) for d in datas))
-    cur: Any = states[0] if states_single else states
-    steps, out_single = [], True
+    flat_states, state_fmt = _flatten(init_states, "foreach: init_states")
+    cur: Any = init_states
+    steps, out_fmt = [], []
     for i in range(length):
         sl = [d[i] for d in datas]
-        outs, cur = body(sl[0] if data_single else sl, cur)
-        flat, out_single = _outputs(outs, "foreach: the body's outputs")
+        outs, new_states = body(sl[0] if data_single else sl, cur)
+        flat, out_fmt = _flatten(outs, "foreach: the body's outputs")
         steps.append(flat)
-        _flatten(cur, "foreach: the body's states")
-    if not steps or not steps[0]:
-        return [], cur
-    return _stack(steps, out_single), cur
+        cur = _restructure(new_states, state_fmt, len(flat_states), "foreach: the body's states")
+    return _stack(steps, out_fmt), cur
 
 
 def while_loop(cond, func, loop_vars, max_iterations: int | None = None):
@@ -74,28 +101,24 @@ def while_loop(cond, func, loop_vars, max_iterations: int | None = None):
 
     Returns ``(outputs, loop_vars)``: step outputs stacked along a new first axis and padded with zeros to
     ``max_iterations`` rows (``[]`` when the loop ran no step or ``func`` gave no output), and the final
-    loop variables in the structure ``loop_vars`` had.
+    loop variables in the structure ``loop_vars`` had. Outputs and loop variables may be nested lists.
     """
     if max_iterations is None:
         raise MXNetError("while_loop: max_iterations should be specified")
     max_iterations = int(max_iterations)
-    vars_, single = _flatten(loop_vars, "while_loop: loop_vars")
-    steps, out_single = [], False
+    flat_vars, var_fmt = _flatten(loop_vars, "while_loop: loop_vars")
+    cur: Any = loop_vars
+    steps, out_fmt = [], []
     while len(steps) < max_iterations:
-        pred = cond(*vars_)
+        args = [cur] if isinstance(cur, NDArray) else list(cur)
+        pred = cond(*args)
         if not (pred.asscalar() if isinstance(pred, NDArray) else pred):
             break
-        outs, new_vars = func(*vars_)
-        flat, out_single = _outputs(outs, "while_loop: the step output")
-        new_flat, _ = _flatten(new_vars, "while_loop: the new loop_vars")
-        if len(new_flat) != len(vars_):
-            raise MXNetError(f"while_loop: func returned {len(new_flat)} loop variables, expected {len(vars_)}")
+        outs, new_vars = func(*args)
+        flat, out_fmt = _flatten(outs, "while_loop: the step output")
         steps.append(flat)
-        vars_ = new_flat
-    final = vars_[0] if single else vars_
-    if not steps or not steps[0]:
-        return [], final
-    return _stack(steps, out_single, pad=max_iterations - len(steps)), final
+        cur = _restructure(new_vars, var_fmt, len(flat_vars), "while_loop: the new loop_vars")
+    return _stack(steps, out_fmt, pad=max_iterations - len(steps)), cur
 
 
 def cond(pred, then_func, else_func):

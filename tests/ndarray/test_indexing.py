@@ -176,3 +176,20 @@ def test_linalg_keeps_float32():
     for f in (nd.linalg.potrf, nd.linalg.inverse, nd.linalg.det, nd.linalg.sumlogdiag):
         assert f(a).dtype == np.float32
     assert all(o.dtype == np.float32 for o in nd.linalg.syevd(a) + nd.linalg.gelqf(a) + nd.linalg.slogdet(a))
+
+
+def test_control_flow_nested_structures():
+    def body(x, s):
+        (a, b), c = s
+        return [x + a, [x * 2]], [[a + 1, b], c + x]
+    out, st = nd.contrib.foreach(body, nd.arange(4).reshape((2, 2)), [[nd.zeros(2), nd.ones(1)], nd.zeros(2)])
+    # MXNet 1.9.1: outputs [[[0, 1], [3, 4]], [[[0, 2], [4, 6]]]], states [[[2, 2], [1]], [2, 4]]
+    np.testing.assert_array_equal(out[0].asnumpy(), [[0, 1], [3, 4]])
+    np.testing.assert_array_equal(out[1][0].asnumpy(), [[0, 2], [4, 6]])
+    np.testing.assert_array_equal(st[0][0].asnumpy(), [2, 2])
+    np.testing.assert_array_equal(st[1].asnumpy(), [2, 4])
+    outs, final = nd.contrib.while_loop(lambda a, b: a[0] < 2, lambda a, b: ([a[0], [b]], [[a[0] + 1], b * 2]),
+                                        [[nd.zeros(1)], nd.ones(1)], max_iterations=3)
+    np.testing.assert_array_equal(outs[0].asnumpy()[:2].ravel(), [0, 1])
+    np.testing.assert_array_equal(outs[1][0].asnumpy()[:2].ravel(), [1, 2])
+    assert final[0][0].asscalar() == 2 and final[1].asscalar() == 4
