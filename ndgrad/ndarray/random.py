@@ -559,6 +559,80 @@ KERNELS = {
 }
 
 
+def _gamma_lanes(chunks: list, alpha: np.ndarray, beta: np.ndarray) -> np.ndarray:
+    """Float-precision gamma draws for many lanes at once: each lane's samples stay in its own stream order,
+    the lanes advance in lock step (one polar attempt, accept test or power per lane per step)."""
+    f = np.float32
+    n = chunks[-1][2]
+    alpha = np.broadcast_to(np.asarray(alpha, f), (n,))
+    beta = np.broadcast_to(np.asarray(beta, f), (n,))
+    small = alpha < 1
+    d = np.where(small, (alpha + f(1)) - f(1.0 / 3.0), alpha - f(1.0 / 3.0))
+    k = np.sqrt(f(9) * d)
+    c = f(1) / k
+    inv = f(1) / alpha
+    lanes = [ln for ln, _, _ in chunks]
+    pos = np.array([a for _, a, _ in chunks])
+    end = np.array([b for _, _, b in chunks])
+    block = max(64, 6 * int((end - pos).max()))
+    words = np.stack([ln.take(block) for ln in lanes])
+    cur = np.zeros(len(lanes), np.int64)
+    phase = np.zeros(len(lanes), np.int8)  # 0: polar attempt, 1: accept test, 2: power of a uniform
+    z = np.zeros(len(lanes), f)
+    res = np.zeros(len(lanes), f)
+    out = np.empty(n, f)
+
+    def fetch(idx):
+        nonlocal words
+        if cur[idx].max() >= words.shape[1]:
+            words = np.concatenate([words, np.stack([ln.take(block) for ln in lanes])], axis=1)
+        w = words[idx, cur[idx]]
+        cur[idx] += 1
+        return _canon32(w)
+
+    while True:
+        live = pos < end
+        if not live.any():
+            break
+        idx = np.flatnonzero(live & (phase == 0))
+        if idx.size:
+            x = f(2) * fetch(idx) - f(1)
+            y = f(2) * fetch(idx) - f(1)
+            r2 = x * x + y * y
+            ok = (r2 <= 1) & (r2 != 0)
+            idx, y, r2 = idx[ok], y[ok], r2[ok]
+            zz = y * np.sqrt(f(-2) * _logf_vec(r2) / r2)
+            keep = zz > -k[pos[idx]]
+            z[idx[keep]] = zz[keep]
+            phase[idx[keep]] = 1
+        idx = np.flatnonzero(live & (phase == 1))
+        if idx.size:
+            e = pos[idx]
+            zi = z[idx]
+            x = f(1) + c[e] * zi
+            v = x * x * x
+            u = fetch(idx)
+            acc = _logf_vec(f(1) - u) < (f(0.5) * zi) * zi + d[e] * ((f(1) - v) + _logf_vec(v))
+            phase[idx[~acc]] = 0
+            idx, e, v = idx[acc], e[acc], v[acc]
+            res[idx] = (d[e] * v) * beta[e]
+            phase[idx] = np.where(small[e], 2, 3)
+        idx = np.flatnonzero(live & (phase == 2))
+        if idx.size:  # the power in double, as MXNet
+            u = fetch(idx).astype(np.float64)
+            p = np.frompyfunc(math.pow, 2, 1)(u, inv[pos[idx]].astype(np.float64)).astype(np.float64)
+            res[idx] = (res[idx].astype(np.float64) * p).astype(f)
+            phase[idx] = 3
+        idx = np.flatnonzero(phase == 3)
+        if idx.size:
+            out[pos[idx]] = res[idx]
+            pos[idx] += 1
+            phase[idx] = 0
+    for j, ln in enumerate(lanes):
+        ln.give_back(words[j, cur[j]:])
+    return out
+
+
 def sample(dist: str, n: int, dtype: Any, params: list, ctx: Context | None = None) -> np.ndarray:
     """``n`` draws of ``dist`` from the bank of ``ctx``'s device, as a flat array of ``dtype``.
 
@@ -570,6 +644,9 @@ def sample(dist: str, n: int, dtype: Any, params: list, ctx: Context | None = No
     work = np.int64 if dist == "randint" else (np.float64 if _double(dtype) or dist in (
         "exponential", "gamma", "poisson", "negative_binomial", "generalized_negative_binomial") else np.float32)
     ps = [np.asarray(p) for p in params]
+    if dist == "gamma" and not _double(dtype) and n >= 4 * _MIN_PER_THREAD and _LIBM is not None \
+            and _logf_vec(np.ones(1, np.float32)) is not None and _LOGF_TABLE is not False:
+        return _gamma_lanes(list(bank.chunks(n)), *ps).astype(dtype, copy=False)
     out = _fill(n, np.dtype(work), bank, lambda rs, m, *p: kernel(rs, m, *p, dtype=dtype), *ps)
     return out.astype(dtype, copy=False)
 

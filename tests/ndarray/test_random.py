@@ -240,3 +240,18 @@ def test_moments(draw, mean, var):
 def test_multinomial_frequencies():
     s = nd.random.multinomial(nd.array([0.1, 0.2, 0.3, 0.4]), shape=20000).asnumpy()
     np.testing.assert_allclose(np.bincount(s, minlength=4) / s.size, [0.1, 0.2, 0.3, 0.4], atol=0.015)
+
+
+def test_lockstep_gamma_equals_the_per_sample_loop(monkeypatch):
+    R._logf_vec(np.ones(1, np.float32))
+    if R._LOGF_TABLE is False:
+        pytest.skip("no glibc logf table: gamma always runs per sample")
+
+    def draw():
+        mx.random.seed(13)
+        return [nd.random.gamma(nd.array([2.0, 0.5, 9.0]), nd.array([1., 2., 3.]), shape=400).asnumpy(),
+                nd.random.uniform(shape=300).asnumpy(), nd.random.gamma(0.3, shape=1000).asnumpy()]
+    fast = draw()
+    monkeypatch.setattr(R, "_LOGF_TABLE", False)  # forces the per-sample loop
+    for a, b in zip(fast, draw()):
+        np.testing.assert_array_equal(a, b)
