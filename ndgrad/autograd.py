@@ -201,6 +201,9 @@ def _run(heads: Sequence, head_grads: Sequence | None, variables: Sequence | Non
             dxs = node.op.vjp(node, *gs)
             if type(dxs) is not tuple and type(dxs) is not list:
                 dxs = (dxs,)
+            if len(dxs) != len(inputs):
+                raise MXNetError(f"the gradient rule of {node.op.name} returned {len(dxs)} gradients for "
+                                 f"{len(inputs)} inputs")
             for x, dx in zip(inputs, dxs, strict=False):
                 if dx is None or x is None or x._node is None:
                     continue

@@ -11,7 +11,7 @@ __all__ = ["Context", "cpu", "gpu", "cpu_pinned", "current_context", "num_gpus"]
 class Context:
     """A device on which arrays live, as ``mxnet.Context``."""
 
-    __slots__ = ("_old", "device_id", "device_type")
+    __slots__ = ("device_id", "device_type")
     devtype2str = {1: "cpu", 2: "gpu", 3: "cpu_pinned", 5: "cpu_shared"}
     devstr2type = {v: k for k, v in devtype2str.items()}
     _local = threading.local()
@@ -23,7 +23,6 @@ class Context:
             raise MXNetError(f"unknown device type {device_type!r}; expected one of {sorted(self.devstr2type)}")
         self.device_type = device_type
         self.device_id = int(device_id)
-        self._old = None
 
     @property
     def device_typeid(self) -> int:
@@ -42,12 +41,14 @@ class Context:
     __str__ = __repr__
 
     def __enter__(self) -> Context:
-        self._old = current_context()
-        Context._local.value = self
+        stack = getattr(Context._local, "stack", None)
+        if stack is None:
+            stack = Context._local.stack = []
+        stack.append(self)  # a per-thread stack, so nested scopes of one context unwind correctly
         return self
 
     def __exit__(self, *exc) -> None:
-        Context._local.value = self._old
+        Context._local.stack.pop()
 
     def empty_cache(self) -> None:
         """Release cached device memory (a no-op on the CPU)."""
@@ -76,7 +77,8 @@ def cpu_pinned(device_id: int = 0) -> Context:
 
 def current_context() -> Context:
     """The default context of this thread (``cpu(0)`` unless inside ``with ctx:``)."""
-    return getattr(Context._local, "value", None) or _CPU0
+    stack = getattr(Context._local, "stack", None)
+    return stack[-1] if stack else _CPU0
 
 
 def num_gpus() -> int:

@@ -462,7 +462,7 @@ def _bwd_weight_vjp(n, h):
     dx = F._backward_Convolution_data(g, h, data_shape=x.shape, **geo.attrs())
     dg = F.Convolution(x, h, kernel=geo.kernel, stride=geo.stride, dilate=geo.dilate, pad=geo.pad,
                        num_filter=h.shape[0], num_group=geo.num_group, no_bias=True)
-    return dx, dg
+    return dx, dg, None  # cols (im2col of data) is derived from data, whose gradient dx already is
 
 
 @defop(vjp=_bwd_weight_vjp)

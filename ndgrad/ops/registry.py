@@ -56,7 +56,7 @@ class Op:
         "vjp",
     )
 
-    def __init__(self, name: str, forward: Callable, vjp: Callable | None, num_outputs: int,
+    def __init__(self, name: str, forward: Callable, vjp: Callable | None, num_outputs: int | Callable,
                  num_visible: Callable[[dict], int] | None, save_outputs: bool, differentiable: bool,
                  optional_inputs: bool):
         self.name, self.forward, self.vjp = name, forward, vjp
@@ -109,24 +109,30 @@ def invoke(op: Op, inputs: tuple, attrs: dict, out: Any = None) -> Any:
     except (ValueError, TypeError, IndexError, ArithmeticError, np.linalg.LinAlgError) as err:
         raise _op_error(op, inputs, err) from err
     ctx = inputs[0]._ctx if n and inputs[0] is not None else attrs.get("ctx") or _default_ctx()
+    nout = op.num_outputs
+    single = nout == 1  # a single output is returned bare by the forward; any other count as a sequence
+    if type(nout) is not int:
+        nout = nout(attrs, n)
     node = None
     if _state.recording and op.vjp is not None:
         for x in inputs:
             if x is not None and x._node is not None:
-                nout = op.num_outputs
-                node = Node(op, inputs, attrs, (res if nout > 1 else (res,)) if op.save_outputs else None,
+                node = Node(op, inputs, attrs, ((res,) if single else tuple(res)) if op.save_outputs else None,
                             nout, ctx)
                 break
-    if op.num_outputs == 1:
+    if single:
         if out is not None:
             return _write_out(op, out, res, node, 0)
         return _NDArray(res, ctx, node, 0)
-    nvis = op.num_outputs if op.num_visible is None else op.num_visible(attrs)
+    if len(res) != nout:
+        raise MXNetError(f"{op.name}: the forward returned {len(res)} outputs, expected {nout}")
+    nvis = nout if op.num_visible is None else op.num_visible(attrs)
     if out is not None:
         outs = out if isinstance(out, (list, tuple)) else (out,)
         if len(outs) != nvis:
             raise MXNetError(f"{op.name}: out= takes {nvis} arrays, got {len(outs)}")
-        return [_write_out(op, o, r, node, i) for i, (o, r) in enumerate(zip(outs, res, strict=False))]
+        written = [_write_out(op, o, r, node, i) for i, (o, r) in enumerate(zip(outs, res, strict=False))]
+        return written[0] if nvis == 1 else written
     if nvis == 1:
         return _NDArray(res[0], ctx, node, 0)
     return [_NDArray(res[i], ctx, node, i) for i in range(nvis)]
@@ -161,13 +167,15 @@ def bind_public(name: str, function: Callable) -> Callable:
 
 
 def defop(name: str | None = None, *, vjp: Callable | None = None, differentiable: bool | None = None,
-          num_outputs: int = 1, num_visible: Callable[[dict], int] | None = None, save_outputs: bool = False,
+          num_outputs: int | Callable[[dict, int], int] = 1, num_visible: Callable[[dict], int] | None = None,
+          save_outputs: bool = False,
           aliases: tuple[str, ...] = (), fluent: bool | str | tuple = False) -> Callable:
     """Register a forward function as an op (see the module docstring).
 
     ``vjp=None`` marks the op non-differentiable: it is never recorded and cuts the graph (comparisons,
     argmax, sampling). ``save_outputs`` keeps the raw outputs on the node for ``node.output(i)``.
-    ``num_visible(attrs)`` gives how many outputs the caller sees when the op has hidden ones (Dropout's
+    ``num_outputs`` may be a function ``(attrs, n_inputs) -> int`` for ops whose output count depends on
+    them (split); such a forward always returns a sequence. ``num_visible(attrs)`` gives how many outputs the caller sees when the op has hidden ones (Dropout's
     mask, BatchNorm's batch statistics). ``fluent`` adds an NDArray method (``True``: the op's name; a
     string or tuple: those names).
     """

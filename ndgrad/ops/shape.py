@@ -11,12 +11,11 @@ import itertools
 
 import numpy as np
 
-from ..autograd import Node
 from ..backend import to_device
 from ..base import MXNetError, MXNetValueError
 from ..ndarray.ndarray import NDArray
 from .reduce import reduce_axes
-from .registry import OPS, bind_public, defop
+from .registry import bind_public, defop
 from .registry import fn as F
 
 
@@ -244,29 +243,6 @@ def flip(data, *, axis):
 
 
 # ---------------------------------------------------------------------------------------- join and split
-def _fix_node_outputs(opname: str, fluent: str | None = None) -> None:
-    """Ops whose output count depends on their attributes: the registry's node has a fixed count, so the
-    public function sets it from the outputs actually returned."""
-    op = OPS[opname]
-    public = op.public
-
-    def call(*args, **kwargs):
-        res = public(*args, **kwargs)
-        outs = res if isinstance(res, list) else [res]
-        node = outs[0]._node
-        if type(node) is Node and node.op is op:
-            node.nout = len(node.outputs)
-        return res
-    call.__name__ = call.__qualname__ = public.__name__
-    call.__doc__, call.__module__ = public.__doc__, public.__module__
-    call.__wrapped__ = public
-    names = [n for n, f in vars(F).items() if f is public]
-    for name in names:
-        setattr(F, name, call)
-    if fluent:
-        setattr(NDArray, fluent, call)
-
-
 def _concat_vjp(n, g):
     dim = n.attrs["dim"] % g.ndim
     bounds = np.cumsum([x.shape[dim] for x in n.inputs])[:-1]
@@ -345,8 +321,8 @@ def _split_vjp(n, *gs):
     return (gs[0] if len(gs) == 1 else F.concat(*gs, dim=ax),)
 
 
-@defop(vjp=_split_vjp, num_outputs=2, num_visible=lambda a: int(a["num_outputs"]), save_outputs=True,
-       aliases=("SliceChannel",))
+@defop(vjp=_split_vjp, num_outputs=lambda a, n: int(a["num_outputs"]), save_outputs=True,
+       aliases=("SliceChannel",), fluent=True)
 def split(data, *, num_outputs, axis=1, squeeze_axis=False):
     """Splits an array along ``axis`` into ``num_outputs`` equal parts (returns a list when more than one)."""
     ax = _axis("split", data.shape, axis)
@@ -363,11 +339,11 @@ def split(data, *, num_outputs, axis=1, squeeze_axis=False):
     return tuple(_own(p, data) for p in parts)
 
 
-def _split_v2_count(a) -> int:
+def _split_v2_count(a, n) -> int:
     return int(a["sections"]) if a["sections"] else len(a["indices"])
 
 
-@defop(vjp=_split_vjp, num_outputs=2, num_visible=_split_v2_count, save_outputs=True)
+@defop(vjp=_split_vjp, num_outputs=_split_v2_count, save_outputs=True)
 def _split_v2(data, *, indices=(), axis=0, squeeze_axis=False, sections=0):
     """Splits along ``axis`` at ``indices`` (which start with 0), or into ``sections`` equal parts."""
     ax = _axis("split_v2", data.shape, axis)
@@ -708,8 +684,6 @@ def size_array(data):
 
 
 # ------------------------------------------------------------------- fixes and NDArray helper methods
-_fix_node_outputs("split", fluent="split")
-_fix_node_outputs("_split_v2")
 bind_public("split_v2", split_v2)
 
 

@@ -300,3 +300,26 @@ def test_gradient_flows_through_indexing_as_in_the_tutorial():
     assert y.shape == (1,)
     np.testing.assert_allclose(x.grad.asnumpy(), [0.0, 4.0, 0.0])
     assert mx.autograd is autograd
+
+
+def test_out_argument_with_hidden_outputs_returns_the_array():
+    x = nd.ones((2, 4))
+    y = nd.zeros((2, 4))
+    with autograd.train_mode():
+        res = nd.Dropout(x, p=0.5, out=y)
+    assert res is y
+
+
+def test_a_gradient_rule_must_return_one_gradient_per_input():
+    from ndgrad.ops.registry import OPS, defop, fn
+
+    defop("_test_bad_rule", vjp=lambda n, g: g)(lambda a, b: a + b)
+    try:
+        x = _var([1.0])
+        with autograd.record():
+            y = fn._test_bad_rule(x, x)
+        with pytest.raises(MXNetError, match="returned 1 gradients for 2 inputs"):
+            y.backward()
+    finally:
+        del OPS["_test_bad_rule"]
+        delattr(fn, "_test_bad_rule")

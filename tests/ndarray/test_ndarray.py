@@ -152,3 +152,12 @@ def test_operand_type_errors():
         nd.array([1.0]) + "a"
     with pytest.raises(MXNetError, match="inputs must be NDArrays"):
         nd.exp([1.0, 2.0])
+
+
+def test_nested_context_scopes_unwind_in_order():
+    ctx = mx.cpu(1)
+    with ctx:
+        with ctx:
+            assert mx.current_context() == ctx
+        assert mx.current_context() == ctx
+    assert mx.current_context() == mx.cpu()
