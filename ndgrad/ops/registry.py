@@ -168,16 +168,15 @@ def bind_public(name: str, function: Callable) -> Callable:
 
 def defop(name: str | None = None, *, vjp: Callable | None = None, differentiable: bool | None = None,
           num_outputs: int | Callable[[dict, int], int] = 1, num_visible: Callable[[dict], int] | None = None,
-          save_outputs: bool = False,
-          aliases: tuple[str, ...] = (), fluent: bool | str | tuple = False) -> Callable:
+          save_outputs: bool = False, aliases: tuple[str, ...] = (), fluent: bool | str | tuple = False) -> Callable:
     """Register a forward function as an op (see the module docstring).
 
     ``vjp=None`` marks the op non-differentiable: it is never recorded and cuts the graph (comparisons,
     argmax, sampling). ``save_outputs`` keeps the raw outputs on the node for ``node.output(i)``.
     ``num_outputs`` may be a function ``(attrs, n_inputs) -> int`` for ops whose output count depends on
-    them (split); such a forward always returns a sequence. ``num_visible(attrs)`` gives how many outputs the caller sees when the op has hidden ones (Dropout's
-    mask, BatchNorm's batch statistics). ``fluent`` adds an NDArray method (``True``: the op's name; a
-    string or tuple: those names).
+    them (split); such a forward always returns a sequence. ``num_visible(attrs)`` gives how many outputs
+    the caller sees when the op has hidden ones (Dropout's mask, BatchNorm's batch statistics). ``fluent``
+    adds an NDArray method (``True``: the op's name; a string or tuple: those names).
     """
     def register(forward: Callable) -> Callable:
         opname = name or forward.__name__
