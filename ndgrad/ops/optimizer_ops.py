@@ -399,3 +399,32 @@ def lamb_update_phase1(weight, grad, mean, var, *, t, wd, beta1=0.9, beta2=0.999
 def lamb_update_phase2(weight, g, r1, r2, *, lr, lower_bound=-1.0, upper_bound=-1.0):
     """Phase II of lamb update: scales g by the trust ratio r1 / r2 and applies it."""
     return _run(k_lamb_phase2, weight, g, r1, r2, lr, lower_bound, upper_bound)
+
+
+@defop()
+def mp_nag_mom_update(weight, grad, mom, weight32, *, lr, momentum=0.0, wd=0.0, rescale_grad=1.0,
+                      clip_gradient=-1.0):
+    """Update function for multi-precision Nesterov Accelerated Gradient (NAG) optimizer."""
+    k_nag_mom(weight32, grad.astype(np.float32), mom, lr, momentum, wd, rescale_grad, clip_gradient, False)
+    return weight32.astype(weight.dtype)
+
+
+@defop(aliases=("_contrib_mp_adamw_update",))
+def mp_adamw_update(weight, grad, mean, var, weight32, rescale_grad, *, lr, eta, beta1=0.9, beta2=0.999,
+                    epsilon=1e-8, wd=0.0, clip_gradient=-1.0):
+    """Update function for multi-precision AdamW optimizer."""
+    k_adamw(weight32, grad.astype(np.float32), mean, var, rescale_grad, lr, eta, beta1, beta2, epsilon, wd,
+            clip_gradient)
+    return weight32.astype(weight.dtype)
+
+
+@defop(aliases=("_contrib_group_adagrad_update",))
+def group_adagrad_update(weight, grad, history, *, lr, rescale_grad=1.0, clip_gradient=-1.0, epsilon=1e-5):
+    """Update function for Group AdaGrad optimizer (one accumulator per row)."""
+    g = _rescaled(grad, rescale_grad, clip_gradient)
+    history += np.square(g).reshape(g.shape[0], -1).mean(axis=1, dtype=g.dtype).reshape(history.shape)
+    w = weight.copy()
+    g *= lr
+    g /= np.sqrt(history + epsilon).reshape((-1,) + (1,) * (g.ndim - 1))
+    w -= g
+    return w

@@ -211,3 +211,23 @@ def test_group_adagrad_rejects_decay_and_vectors():
 def test_not_yet_implemented_pieces_say_so():
     with pytest.raises(NotImplementedError, match="not yet in ndgrad"):
         mx.init.FusedRNN(None, 4, 1, "lstm")
+
+
+def test_mp_nag_and_group_adagrad_ops():
+    w0, g = GOLD["w0"], GOLD["g0"]
+    w16 = nd.array(w0, dtype="float16")
+    w32, m = nd.array(w0), nd.array(GOLD["g1"] * 0.1)
+    r = nd.mp_nag_mom_update(w16, nd.array(g, dtype="float16"), m, w32, lr=0.1, momentum=0.9, wd=0.01)
+    assert r.dtype == np.float16
+    np.testing.assert_allclose(r.asnumpy().astype(np.float32), GOLD["op/mp_nag"].astype(np.float32), atol=1e-3)
+    np.testing.assert_allclose(m.asnumpy(), GOLD["op/mp_nag_m"], rtol=1e-3, atol=1e-4)
+    np.testing.assert_allclose(w32.asnumpy(), GOLD["op/mp_nag_w32"], rtol=1e-3, atol=1e-4)
+    # the op agrees with the GroupAdaGrad optimizer (checked against MXNet in the three-step cases)
+    opt = mx.optimizer.contrib.GroupAdaGrad(learning_rate=0.1, rescale_grad=0.5, clip_gradient=0.2)
+    w, hist = nd.array(w0), nd.array(np.abs(GOLD["g2"][:, :1]))
+    hist2 = hist.copy()
+    r = nd.group_adagrad_update(w, nd.array(g), hist, lr=0.1, rescale_grad=0.5, clip_gradient=0.2,
+                                epsilon=1e-5)
+    opt.update(0, w, nd.array(g), hist2)
+    np.testing.assert_allclose(r.asnumpy(), w.asnumpy(), rtol=1e-6)
+    np.testing.assert_allclose(hist.asnumpy(), hist2.asnumpy(), rtol=1e-6)

@@ -116,6 +116,12 @@ def main():
     m = mx.nd.array(grads[1] * 0.1)
     r = mx.nd.sgd_mom_update(w, g, m, lr=0.1, momentum=0.9, wd=0.01)
     out["op/sgd_mom"], out["op/sgd_mom_m"] = r.asnumpy(), m.asnumpy()
+    w16 = mx.nd.array(w0, dtype="float16")
+    w32, m = mx.nd.array(w0), mx.nd.array(grads[1] * 0.1)
+    r = mx.nd.mp_nag_mom_update(w16, mx.nd.array(grads[0], dtype="float16"), m, w32, lr=0.1, momentum=0.9,
+                                wd=0.01)
+    out["op/mp_nag"], out["op/mp_nag_m"], out["op/mp_nag_w32"] = r.asnumpy(), m.asnumpy(), w32.asnumpy()
+    # (contrib.group_adagrad_update has no dense CPU kernel in MXNet 1.9.1; the GroupAdaGrad optimizer case covers it)
     # schedulers
     scheds = {
         "factor": mx.lr_scheduler.FactorScheduler(step=3, factor=0.5, stop_factor_lr=0.01, base_lr=0.1),
