@@ -40,10 +40,11 @@ rounded (about 0.3% of float32 normal samples would differ in the last bit with 
 float32 ``normal`` runs glibc's logf algorithm vectorised on the table of the loaded libm (``_logf_vec``;
 where that table cannot be found and checked, e.g. off Linux/glibc, correctly rounded logs stand in and
 those last-bit differences come back). exponential and the float64 paths compute their logs in double, as
-MXNet does. The per-sample loops (gamma, poisson and the binomials) call the C library's own float functions
-(``logf``, ``expf``, ``tanf``, ``lgammaf``) through ctypes; they run in Python, one sample at a time
-(microseconds each). GPU contexts use the same CPU algorithms (with their own generators, seeded by
-``seed(s, ctx)``), not MXNet's cuRAND streams.
+MXNet does. gamma, poisson and the binomials call the C library's own float functions (``logf``, ``expf``,
+``tanf``, ``lgammaf``) through ctypes. For draws spread over several generators, float gamma and poisson
+advance all generators in lock step (vectorised, bit-identical to the per-sample loop); small draws, float64
+gamma and the binomials run the per-sample loop in Python (microseconds per sample). GPU contexts use the
+same CPU algorithms (with their own generators, seeded by ``seed(s, ctx)``), not MXNet's cuRAND streams.
 
 ``uniform_raw(n)`` gives ``n`` float32 uniforms from the bank exactly as ``uniform(shape=n)`` would: the
 helper Dropout and rrelu use for their masks.
@@ -633,6 +634,107 @@ def _gamma_lanes(chunks: list, alpha: np.ndarray, beta: np.ndarray) -> np.ndarra
     return out
 
 
+class _LockStep:
+    """Words for many lanes read in lock step: ``fetch(idx)`` gives one float uniform to each lane in ``idx``."""
+
+    def __init__(self, chunks: list, per_sample: int):
+        self.lanes = [ln for ln, _, _ in chunks]
+        self.pos = np.array([a for _, a, _ in chunks])
+        self.end = np.array([b for _, _, b in chunks])
+        self.block = max(64, per_sample * int((self.end - self.pos).max()))
+        self.words = np.stack([ln.take(self.block) for ln in self.lanes])
+        self.cur = np.zeros(len(self.lanes), np.int64)
+
+    def fetch(self, idx: np.ndarray) -> np.ndarray:
+        if self.cur[idx].max() >= self.words.shape[1]:
+            more = np.stack([ln.take(self.block) for ln in self.lanes])
+            self.words = np.concatenate([self.words, more], axis=1)
+        w = self.words[idx, self.cur[idx]]
+        self.cur[idx] += 1
+        return _canon32(w)
+
+    def close(self) -> None:
+        for j, ln in enumerate(self.lanes):
+            ln.give_back(self.words[j, self.cur[j]:])
+
+
+def _vec(fn):
+    """A C float function (ctypes) applied element-wise."""
+    uf = np.frompyfunc(fn, 1, 1)
+    return lambda x: uf(np.asarray(x, np.float32)).astype(np.float32) if np.size(x) else np.zeros(0, np.float32)
+
+
+def _poisson_lanes(chunks: list, lam: np.ndarray) -> np.ndarray:
+    """Float-precision Poisson draws for many lanes in lock step (same words, same arithmetic as the loop)."""
+    f = np.float32
+    n = chunks[-1][2]
+    lam = np.broadcast_to(np.asarray(lam, f), (n,))
+    expf, tanf, lgammaf = _vec(_expf), _vec(_tanf), _vec(_lgammaf)
+    st = _LockStep(chunks, 8)
+    pos, end = st.pos, st.end
+    nl = len(st.lanes)
+    phase = np.zeros(nl, np.int8)  # 0 start, 1 product of uniforms, 2 tangent attempt, 3 its acceptance, 4 emit
+    t, prod, cnt = np.zeros(nl, f), np.zeros(nl, f), np.zeros(nl, f)
+    sq, alxm, g, em, y = (np.zeros(nl, f) for _ in range(5))
+    pi = f(math.pi)
+    out = np.empty(n, f)
+    while True:
+        live = pos < end
+        if not live.any():
+            break
+        idx = np.flatnonzero(live & (phase == 0))
+        if idx.size:
+            lm = lam[pos[idx]]
+            bad = ~((lm >= 0) & np.isfinite(lm))
+            cnt[idx[bad]] = np.nan
+            phase[idx[bad]] = 4
+            low = ~bad & (lm < 12)
+            i1, l1 = idx[low], lm[low]
+            t[i1] = expf(-l1)
+            cnt[i1] = 0
+            prod[i1] = st.fetch(i1) if i1.size else prod[i1]
+            phase[i1] = 1
+            hi = ~bad & (lm >= 12)
+            i2, l2 = idx[hi], lm[hi]
+            if i2.size:
+                sq[i2] = np.sqrt(f(2) * l2)
+                alxm[i2] = _logf_vec(l2)
+                g[i2] = l2 * alxm[i2] - lgammaf(l2 + f(1))
+                phase[i2] = 2
+        idx = np.flatnonzero(live & (phase == 1))
+        if idx.size:
+            more = prod[idx] > t[idx]
+            phase[idx[~more]] = 4
+            i1 = idx[more]
+            if i1.size:
+                cnt[i1] += 1
+                prod[i1] = prod[i1] * st.fetch(i1)
+        idx = np.flatnonzero(live & (phase == 2))
+        if idx.size:
+            yy = tanf(pi * st.fetch(idx))
+            ee = sq[idx] * yy + lam[pos[idx]]
+            ok = ee >= 0
+            i2 = idx[ok]
+            y[i2], em[i2] = yy[ok], np.floor(ee[ok])
+            phase[i2] = 3
+        idx = np.flatnonzero(live & (phase == 3))
+        if idx.size:
+            yy, ee = y[idx], em[idx]
+            tt = (0.9 * (f(1) + yy * yy).astype(np.float64)).astype(f) * expf(ee * alxm[idx] - lgammaf(ee + f(1))
+                                                                                - g[idx])
+            acc = st.fetch(idx) <= tt
+            cnt[idx[acc]] = ee[acc]
+            phase[idx[acc]] = 4
+            phase[idx[~acc]] = 2
+        idx = np.flatnonzero(phase == 4)
+        if idx.size:
+            out[pos[idx]] = cnt[idx]
+            pos[idx] += 1
+            phase[idx] = 0
+    st.close()
+    return out
+
+
 def sample(dist: str, n: int, dtype: Any, params: list, ctx: Context | None = None) -> np.ndarray:
     """``n`` draws of ``dist`` from the bank of ``ctx``'s device, as a flat array of ``dtype``.
 
@@ -647,6 +749,9 @@ def sample(dist: str, n: int, dtype: Any, params: list, ctx: Context | None = No
     if dist == "gamma" and not _double(dtype) and n >= 4 * _MIN_PER_THREAD and _LIBM is not None \
             and _logf_vec(np.ones(1, np.float32)) is not None and _LOGF_TABLE is not False:
         return _gamma_lanes(list(bank.chunks(n)), *ps).astype(dtype, copy=False)
+    if dist == "poisson" and n >= 4 * _MIN_PER_THREAD and _LIBM is not None \
+            and _logf_vec(np.ones(1, np.float32)) is not None and _LOGF_TABLE is not False:
+        return _poisson_lanes(list(bank.chunks(n)), *ps).astype(dtype, copy=False)
     out = _fill(n, np.dtype(work), bank, lambda rs, m, *p: kernel(rs, m, *p, dtype=dtype), *ps)
     return out.astype(dtype, copy=False)
 

@@ -242,7 +242,7 @@ def test_multinomial_frequencies():
     np.testing.assert_allclose(np.bincount(s, minlength=4) / s.size, [0.1, 0.2, 0.3, 0.4], atol=0.015)
 
 
-def test_lockstep_gamma_equals_the_per_sample_loop(monkeypatch):
+def test_lockstep_gamma_and_poisson_equal_the_per_sample_loop(monkeypatch):
     R._logf_vec(np.ones(1, np.float32))
     if R._LOGF_TABLE is False:
         pytest.skip("no glibc logf table: gamma always runs per sample")
@@ -250,7 +250,9 @@ def test_lockstep_gamma_equals_the_per_sample_loop(monkeypatch):
     def draw():
         mx.random.seed(13)
         return [nd.random.gamma(nd.array([2.0, 0.5, 9.0]), nd.array([1., 2., 3.]), shape=400).asnumpy(),
-                nd.random.uniform(shape=300).asnumpy(), nd.random.gamma(0.3, shape=1000).asnumpy()]
+                nd.random.uniform(shape=300).asnumpy(), nd.random.gamma(0.3, shape=1000).asnumpy(),
+                nd.random.poisson(nd.array([0., 3., 11.99, 12., 300.]), shape=300).asnumpy(),
+                nd.random.poisson(6.5, shape=2000).asnumpy(), nd.random.uniform(shape=300).asnumpy()]
     fast = draw()
     monkeypatch.setattr(R, "_LOGF_TABLE", False)  # forces the per-sample loop
     for a, b in zip(fast, draw()):
