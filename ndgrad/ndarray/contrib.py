@@ -6,20 +6,12 @@ from typing import Any
 
 from ..base import MXNetError
 from ..ops.registry import fn as _fn
-from .linalg import _short
+from ._prefixed import prefixed_ops
 from .ndarray import NDArray
 
-__all__ = ["boolean_mask", "isnan", "isinf", "isfinite", "arange_like", "index_copy", "index_array",
-           "div_sqrt_dim", "foreach", "while_loop", "cond"]
-
-boolean_mask = _short(_fn._contrib_boolean_mask, "boolean_mask")
-isnan = _short(_fn._contrib_isnan, "isnan")
-isinf = _short(_fn._contrib_isinf, "isinf")
-isfinite = _short(_fn._contrib_isfinite, "isfinite")
-arange_like = _short(_fn._contrib_arange_like, "arange_like")
-index_copy = _short(_fn._contrib_index_copy, "index_copy")
-index_array = _short(_fn._contrib_index_array, "index_array")
-div_sqrt_dim = _short(_fn._contrib_div_sqrt_dim, "div_sqrt_dim")
+_OPS = prefixed_ops("_contrib_", skip=("foreach_stack",))  # that one is foreach's internal stacking op
+globals().update(_OPS)
+__all__ = sorted([*_OPS, "foreach", "while_loop", "cond"])  # noqa: PLE0605
 
 
 def _flatten(x: Any, what: str) -> tuple[list, Any]:

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd import Node, _state
-from ..base import MXNetError
+from ..base import MXNetError, MXNetIndexError, MXNetTypeError, MXNetValueError
 
 __all__ = ["Op", "defop", "invoke", "OPS", "fn", "bind_array_type", "bind_public"]
 
@@ -75,10 +75,19 @@ def _describe(inputs: tuple) -> str:
 
 
 def _op_error(op: Op, inputs: tuple, err: Exception) -> MXNetError:
+    """An MXNetError naming the op and its inputs; one that is also an IndexError/ValueError/TypeError when
+    the failure was one, so ``except IndexError`` still works."""
+    if isinstance(err, MXNetError):
+        cls = type(err)
+    else:
+        cls = next((c for b, c in _ERROR_KINDS if isinstance(err, b)), MXNetError)
     msg = str(err)
     if msg.startswith(op.name + ":"):
-        return err if isinstance(err, MXNetError) else MXNetError(msg)
-    return MXNetError(f"{op.name}: {msg} (inputs: {_describe(inputs)})")
+        return err if isinstance(err, MXNetError) else cls(msg)
+    return cls(f"{op.name}: {msg} (inputs: {_describe(inputs)})")
+
+
+_ERROR_KINDS = ((IndexError, MXNetIndexError), (ValueError, MXNetValueError), (TypeError, MXNetTypeError))
 
 
 def _raw_inputs(op: Op, inputs: tuple) -> list:
