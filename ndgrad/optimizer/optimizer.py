@@ -8,6 +8,7 @@ decay, bias correction and epsilon (checked against it: tests/data/optdata).
 from __future__ import annotations
 
 import math
+import os
 import pickle
 import warnings
 from typing import Any
@@ -257,7 +258,7 @@ class SGD(Optimizer):
         super().__init__(**kwargs)
         self.momentum = momentum
         self.lazy_update = lazy_update
-        self.aggregate_num = 4
+        self.aggregate_num = int(os.getenv("MXNET_OPTIMIZER_AGGREGATION_SIZE", "4"))
 
     def create_state_multi_precision(self, index, weight):
         return _mp_state_second(self, index, weight, "SGD")
@@ -351,7 +352,7 @@ class LARS(Optimizer):
         self.momentum = momentum
         self.momentum_correction = momentum_correction
         self.lazy_update = lazy_update
-        self.aggregate_num = 4
+        self.aggregate_num = int(os.getenv("MXNET_OPTIMIZER_AGGREGATION_SIZE", "4"))
         self.eta, self.eps = eta, eps
         self.skip = 0
         self.last_lr = None
@@ -527,7 +528,7 @@ class LAMB(Optimizer):
         self.beta1, self.beta2, self.epsilon = beta1, beta2, epsilon
         self.lower_bound, self.upper_bound = lower_bound, upper_bound
         self.bias_correction = bias_correction
-        self.aggregate_num = 45
+        self.aggregate_num = max(1, min(45, int(os.getenv("MXNET_OPTIMIZER_AGGREGATION_SIZE", "45"))))
 
     def create_state(self, index, weight):
         return (_zeros_like(weight), _zeros_like(weight))
