@@ -258,3 +258,11 @@ def test_rotate_matches_mxnet():
     np.random.seed(0)
     assert T.RandomRotation((-10, 10))(timg).shape == timg.shape
     assert T.RandomRotation((-10, 10), rotate_with_proba=0.0)(timg) is timg
+
+
+def test_to_tensor_and_normalize_dtypes():
+    x = nd.array([[[255.0, 51.0, 0.0]]], dtype="float64")
+    t = T.ToTensor()(x)
+    assert t.dtype == np.float32
+    np.testing.assert_allclose(t.asnumpy().ravel(), [1.0, 0.2, 0.0], rtol=1e-6)
+    assert T.Normalize(0.5, 0.5)(t.astype("float64")).dtype == np.float64

@@ -202,8 +202,9 @@ class Normalize(_HybridTransform):
         for name, v in (("mean", mean), ("std", std)):
             if v.size not in (1, c):
                 raise ValueError(f"Normalize: {name} has {v.size} values for {c} channels")
-        out = (raw.astype(np.float32) - mean.reshape(-1, 1, 1)) / std.reshape(-1, 1, 1)
-        return _wrap(out.astype(np.float32, copy=False), x)
+        dt = raw.dtype if raw.dtype.kind == "f" else np.dtype(np.float32)  # float inputs keep their dtype
+        out = (raw.astype(dt) - mean.astype(dt).reshape(-1, 1, 1)) / std.astype(dt).reshape(-1, 1, 1)
+        return _wrap(out.astype(dt, copy=False), x)
 
 
 def _bilinear_sample(src: np.ndarray, gx: np.ndarray, gy: np.ndarray) -> np.ndarray:
