@@ -124,6 +124,11 @@ class Node:
         self.op, self.inputs, self.attrs, self.outputs, self.nout, self.ctx = op, inputs, attrs, outputs, nout, ctx
         self.seq = -next(_creation_order)  # negated: heapq pops the newest node first
 
+    def needs_grad(self, index: int) -> bool:
+        """Whether input ``index`` is in the graph (rules may skip computing gradients nobody receives)."""
+        x = self.inputs[index]
+        return x is not None and x._node is not None
+
     def output(self, index: int = 0) -> Any:
         """Output ``index`` as an array still attached to this node (for rules that reuse outputs)."""
         return Node.array_cls(self.outputs[index], self.ctx, self, index)

@@ -30,9 +30,14 @@ def _dot_vjp(n, g):
     am = F.reshape(a, shape=_as_matrix(a.shape, ta))
     bm = F.reshape(b, shape=_as_matrix(b.shape, not tb))
     g2 = F.reshape(g, shape=(-1, _dot_cols(b.shape, tb)))
-    da = F.dot(g2, bm, transpose_b=not tb) if not ta else F.dot(bm, g2, transpose_a=tb, transpose_b=True)
-    db = F.dot(am, g2, transpose_a=not ta) if not tb else F.dot(g2, am, transpose_a=True, transpose_b=ta)
-    return F.reshape(da, shape=a.shape), F.reshape(db, shape=b.shape)
+    da = db = None
+    if n.needs_grad(0):
+        da = F.dot(g2, bm, transpose_b=not tb) if not ta else F.dot(bm, g2, transpose_a=tb, transpose_b=True)
+        da = F.reshape(da, shape=a.shape)
+    if n.needs_grad(1):
+        db = F.dot(am, g2, transpose_a=not ta) if not tb else F.dot(g2, am, transpose_a=True, transpose_b=ta)
+        db = F.reshape(db, shape=b.shape)
+    return da, db
 
 
 def _dot_cols(bshape: tuple, tb: bool) -> int:

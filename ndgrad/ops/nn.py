@@ -53,11 +53,15 @@ def _fc_vjp(node, g):
         x2 = x
     else:
         x2 = F.reshape(x, shape=(x.shape[0], -1) if flat else (-1, x.shape[-1]))
-    dx = F.dot(g2, w)
-    if x.ndim != 2:
-        dx = F.reshape(dx, shape=x.shape)
-    dw = F.dot(g2, x2, transpose_a=True)
-    db = None if b is None else F.sum(g2, axis=0)
+    dx = dw = db = None
+    if node.needs_grad(0):
+        dx = F.dot(g2, w)
+        if x.ndim != 2:
+            dx = F.reshape(dx, shape=x.shape)
+    if node.needs_grad(1):
+        dw = F.dot(g2, x2, transpose_a=True)
+    if b is not None and node.needs_grad(2):
+        db = F.sum(g2, axis=0)
     return dx, dw, db
 
 
