@@ -434,7 +434,63 @@ class LSTMBias(Initializer):
 
 @register
 class FusedRNN(Initializer):
-    """Initializer for fused RNN parameters; not yet in ndgrad."""
+    """Initialize the flat parameter vector of a fused RNN: each gate's weights and biases are initialized
+    on their own (with ``init``, or the global initializer when None), LSTM forget-gate biases get
+    ``forget_bias``, in MXNet's packing order (all weights by layer and direction, then all biases)."""
 
-    def __init__(self, *args: Any, **kwargs: Any):
-        raise NotImplementedError("initializer FusedRNN, not yet in ndgrad")
+    def __init__(self, init: Any, num_hidden: int, num_layers: int, mode: str, bidirectional: bool = False,
+                 forget_bias: float = 1.0):
+        if isinstance(init, str):
+            klass, kwargs = json.loads(init)
+            init = _REGISTRY[klass.lower()](**kwargs)
+        super().__init__(init=init.dumps() if init is not None else None, num_hidden=num_hidden,
+                         num_layers=num_layers, mode=mode, bidirectional=bidirectional, forget_bias=forget_bias)
+        self._init = init
+        self._num_hidden = num_hidden
+        self._num_layers = num_layers
+        self._mode = mode
+        self._bidirectional = bidirectional
+        self._forget_bias = forget_bias
+
+    def _pieces(self, size: int) -> list:
+        """(name, offset, shape) of every gate's weight and bias in the flat vector."""
+        gates = {"rnn_relu": [""], "rnn_tanh": [""], "lstm": ["_i", "_f", "_c", "_o"],
+                 "gru": ["_r", "_z", "_o"]}[self._mode]
+        dirs = ["l", "r"] if self._bidirectional else ["l"]
+        b, m, h = len(dirs), len(gates), self._num_hidden
+        li = size // b // h // m - (self._num_layers - 1) * (h + b * h + 2) - h - 2
+        out, p = [], 0
+        for layer in range(self._num_layers):
+            for d in dirs:
+                for g in gates:
+                    shape = (h, b * h) if layer > 0 else (h, li)
+                    out.append((f"{d}{layer}_i2h{g}_weight", p, shape))
+                    p += shape[0] * shape[1]
+                for g in gates:
+                    out.append((f"{d}{layer}_h2h{g}_weight", p, (h, h)))
+                    p += h * h
+        for layer in range(self._num_layers):
+            for d in dirs:
+                for kind in ("i2h", "h2h"):
+                    for g in gates:
+                        out.append((f"{d}{layer}_{kind}{g}_bias", p, (h,)))
+                        p += h
+        if p != size:
+            raise MXNetError(f"Invalid parameters size {size} for FusedRNN({self._mode}, {self._num_layers} layers, "
+                             f"{h} hidden)")
+        return out
+
+    def _init_weight(self, desc, arr):
+        flat = np.array(arr.asnumpy()).reshape(-1)
+        for name, offset, shape in self._pieces(flat.size):
+            n = int(np.prod(shape))
+            piece = NDArray(flat[offset:offset + n].reshape(shape).copy(), arr.context)
+            arg_desc = InitDesc(name, global_init=getattr(desc, "global_init", None))
+            if self._mode == "lstm" and name.endswith("_f_bias"):
+                piece[:] = self._forget_bias
+            elif self._init is None:
+                desc.global_init(arg_desc, piece)
+            else:
+                self._init(arg_desc, piece)
+            flat[offset:offset + n] = piece.asnumpy().reshape(-1)
+        arr[:] = flat.reshape(arr.shape)

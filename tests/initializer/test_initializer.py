@@ -127,3 +127,15 @@ def test_float16_target():
     want = [[0.05844, 0.0697, -0.02893, -0.0519], [0.0152, 0.06076, 0.03842, 0.01819],
             [0.00851, 0.02502, -0.05893, -0.02998]]
     np.testing.assert_allclose(arr.asnumpy(), want, rtol=1e-3)
+
+
+def test_fused_rnn_matches_mxnet():
+    mx.random.seed(3)
+    fused = mx.init.FusedRNN(None, 3, 2, "lstm", True, forget_bias=1.5)
+    got = init(mx.init.Uniform(0.2), "lstm_parameters", GOLD["fused_lstm"].shape, {"__init__": fused})
+    np.testing.assert_allclose(got, GOLD["fused_lstm"], rtol=1e-6)
+    gru = mx.init.FusedRNN(mx.init.Uniform(0.5).dumps(), 2, 1, "gru")  # a dumps() string works too
+    got = init(mx.init.Zero(), "gru_parameters", GOLD["fused_gru"].shape, {"__init__": gru})
+    np.testing.assert_allclose(got, GOLD["fused_gru"], rtol=1e-6)
+    with pytest.raises(mx.MXNetError, match="Invalid parameters size"):
+        init(mx.init.Zero(), "p", (7,), {"__init__": gru})

@@ -208,11 +208,6 @@ def test_group_adagrad_rejects_decay_and_vectors():
         opt.create_state(0, nd.ones((3,)))
 
 
-def test_not_yet_implemented_pieces_say_so():
-    with pytest.raises(NotImplementedError, match="not yet in ndgrad"):
-        mx.init.FusedRNN(None, 4, 1, "lstm")
-
-
 def test_mp_nag_and_group_adagrad_ops():
     w0, g = GOLD["w0"], GOLD["g0"]
     w16 = nd.array(w0, dtype="float16")

@@ -42,6 +42,12 @@ def main():
     mixed("fc_bias", a)
     mixed("fc_weight", b)
     out["mixed"] = np.concatenate([a.asnumpy(), b.asnumpy()])
+    mx.random.seed(3)
+    fused = mx.init.FusedRNN(None, 3, 2, "lstm", True, forget_bias=1.5)
+    size = 2 * 4 * 3 * (5 + 3 + 2) + 2 * 4 * 3 * (3 + 6 + 2)  # 2 layers, 2 directions, 4 gates, 3 hidden, 5 in
+    out["fused_lstm"] = init(mx.init.Uniform(0.2), "lstm_parameters", (size,), {"__init__": fused})
+    out["fused_gru"] = init(mx.init.Zero(), "gru_parameters", (3 * 2 * (4 + 2 + 2),),
+                            {"__init__": mx.init.FusedRNN(mx.init.Uniform(0.5), 2, 1, "gru")})
     dumps = {"xavier": mx.init.Xavier(factor_type="in").dumps(), "msra": mx.init.MSRAPrelu().dumps(),
              "uniform": mx.init.Uniform().dumps(), "constant": mx.init.Constant(np.array([1.0, 2.0])).dumps()}
     out["dumps"] = np.array([dumps[k] for k in sorted(dumps)])
