@@ -266,3 +266,14 @@ def test_to_tensor_and_normalize_dtypes():
     assert t.dtype == np.float32
     np.testing.assert_allclose(t.asnumpy().ravel(), [1.0, 0.2, 0.0], rtol=1e-6)
     assert T.Normalize(0.5, 0.5)(t.astype("float64")).dtype == np.float64
+
+
+@pytest.mark.parametrize("interp", [2, 3, 4])
+@pytest.mark.parametrize("size", [(4, 3), (11, 9), (3, 8)])
+def test_resize_bicubic_area_lanczos_match_mxnet(interp, size):
+    w, h = size
+    got = T.Resize(size, interpolation=interp)(IMG.astype("float32")).asnumpy()
+    np.testing.assert_allclose(got, GOLD[f"resize_i{interp}_{w}x{h}_f32"], atol=1e-3)
+    got = T.Resize(size, interpolation=interp)(IMG)
+    assert got.dtype == np.uint8
+    np.testing.assert_allclose(got.asnumpy().astype(int), GOLD[f"resize_i{interp}_{w}x{h}_u8"].astype(int), atol=1)

@@ -68,6 +68,11 @@ def main():
     out["crop_resize"] = T.CropResize(1, 2, 4, 3)(img).asnumpy()
     out["cast"] = np.array(str(np.dtype(T.Cast("float16")(img).dtype)))
     out["compose"] = T.Compose([T.Resize(4), T.ToTensor(), T.Normalize(0.5, 0.5)])(img).asnumpy()
+    for interp in (2, 3, 4):
+        for w, h in ((4, 3), (11, 9), (3, 8)):
+            resize = T.Resize((w, h), interpolation=interp)
+            out[f"resize_i{interp}_{w}x{h}_f32"] = resize(img.astype("float32")).asnumpy()
+            out[f"resize_i{interp}_{w}x{h}_u8"] = resize(img).asnumpy()
     timg = T.ToTensor()(img)
     out["rotate30"] = T.Rotate(30)(timg).asnumpy()
     out["rotate_in"] = T.Rotate(-50, zoom_in=True)(timg).asnumpy()

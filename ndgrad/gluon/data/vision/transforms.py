@@ -53,6 +53,48 @@ def _saturate(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
     return values.astype(dtype, copy=False)
 
 
+def _resample_matrix(n_out: int, n_in: int, interpolation: int, shrink: bool = True) -> np.ndarray:
+    """(n_out, n_in) weights of OpenCV's bicubic (2), area (3) or Lanczos-4 (4) resampling along one axis
+    (half-pixel grid, edge pixels repeated); the codes are OpenCV's, which MXNet passes through. Area
+    averages source spans only when the image shrinks along both axes (``shrink``), as OpenCV."""
+    scale = n_in / n_out
+    m = np.zeros((n_out, n_in), np.float64)
+    rows = np.arange(n_out)
+    if interpolation == 3 and shrink:  # area: the mean of the source span each output pixel covers
+        lo = rows * scale
+        hi = lo + scale
+        for j in range(n_in):
+            m[:, j] = np.clip(np.minimum(hi, j + 1) - np.maximum(lo, j), 0, None)
+        return (m / scale).astype(np.float32)
+    if interpolation == 3:  # area when enlarging: OpenCV's linear weights on the pixel grid
+        sx = np.floor(rows * scale).astype(np.intp)
+        fx = (rows + 1) - (sx + 1) / scale
+        fx = np.where(fx <= 0, 0.0, fx - np.floor(fx))
+        taps = [(sx, 1 - fx), (sx + 1, fx)]
+    else:
+        pos = (rows + 0.5) * scale - 0.5
+        sx = np.floor(pos).astype(np.intp)
+        f = pos - sx
+        if interpolation == 2:
+            a = -0.75
+            w0 = ((a * (f + 1) - 5 * a) * (f + 1) + 8 * a) * (f + 1) - 4 * a
+            w1 = ((a + 2) * f - (a + 3)) * f * f + 1
+            w2 = ((a + 2) * (1 - f) - (a + 3)) * (1 - f) * (1 - f) + 1
+            taps = [(sx - 1, w0), (sx, w1), (sx + 1, w2), (sx + 2, 1 - w0 - w1 - w2)]
+        else:
+            ws = []
+            for k in range(-3, 5):
+                x = (f - k) * np.pi
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    v = np.where(np.abs(x) < 1e-12, 1.0, np.sin(x) * np.sin(x / 4) / (x * x / 4))
+                ws.append(v)
+            total = np.sum(ws, axis=0)
+            taps = [(sx + k, ws[k + 3] / total) for k in range(-3, 5)]
+    for idx, weight in taps:
+        np.add.at(m, (rows, np.clip(idx, 0, n_in - 1)), weight)
+    return m.astype(np.float32)
+
+
 def _resize(img: np.ndarray, w: int, h: int, interpolation: int = 1) -> np.ndarray:
     """Resize an (H, W, C) (or (N, H, W, C)) image to (h, w): nearest (0) or bilinear (1), with OpenCV's
     half-pixel sampling grid."""
@@ -63,9 +105,17 @@ def _resize(img: np.ndarray, w: int, h: int, interpolation: int = 1) -> np.ndarr
         ys = np.minimum(np.floor(np.arange(h) * (H / h)).astype(np.intp), H - 1)
         xs = np.minimum(np.floor(np.arange(w) * (W / w)).astype(np.intp), W - 1)
         return img[..., ys, :, :][..., :, xs, :]
-    if interpolation not in (1,):
-        raise NotImplementedError(f"Resize interpolation={interpolation} (area, bicubic, lanczos), not yet in "
-                                  "ndgrad; use 0 (nearest) or 1 (bilinear)")
+    if interpolation in (2, 3, 4):
+        shrink = H >= h and W >= w
+        wy = _resample_matrix(h, H, interpolation, shrink)
+        wx = _resample_matrix(w, W, interpolation, shrink)
+        src = img.astype(np.float32, copy=False)
+        out = np.einsum("yh,...hwc->...ywc", wy, src, optimize=True)
+        out = np.einsum("xw,...ywc->...yxc", wx, out, optimize=True)
+        return _saturate(out, img.dtype)
+    if interpolation != 1:
+        raise NotImplementedError(f"Resize interpolation={interpolation}: ndgrad has 0 (nearest), 1 (bilinear), "
+                                  "2 (bicubic), 3 (area) and 4 (lanczos)")
 
     def grid(n_out, n_in):
         s = (np.arange(n_out, dtype=np.float64) + 0.5) * (n_in / n_out) - 0.5
