@@ -24,16 +24,7 @@ _REGISTRY: dict[str, type] = {}
 
 
 def _normal(loc: float, scale: float, shape: tuple, out: NDArray) -> None:
-    """Fill ``out`` with N(loc, scale^2) samples from ndgrad's stream."""
-    normal = getattr(_random, "normal", None)
-    if normal is not None:
-        normal(loc, scale, shape=shape, out=out)
-        return
-    # Box-Muller on the uniform stream, until nd.random.normal exists
-    n = int(np.prod(shape))
-    u = _random.uniform(0.0, 1.0, shape=(2 * n,), dtype="float64")._data
-    z = np.sqrt(-2.0 * np.log1p(-u[:n])) * np.cos(2.0 * np.pi * u[n:])
-    out._data[...] = (loc + scale * z).reshape(shape)
+    _random.normal(loc, scale, shape=shape, out=out)
 
 
 def _uniform(low: float, high: float, shape: tuple, out: NDArray) -> None:
