@@ -667,18 +667,7 @@ class SGLD(Optimizer):
         g += wd * w
         g *= -lr / 2
         w += g
-        w += _random_normal(_random, 0.0, math.sqrt(lr), weight.shape, weight.dtype, weight.context)._data
-
-
-def _random_normal(module, loc, scale, shape, dtype, ctx):
-    normal = getattr(module, "normal", None)
-    if normal is not None:
-        return normal(loc, scale, shape=shape, dtype=dtype, ctx=ctx)
-    # Box-Muller on ndgrad's uniform stream until nd.random.normal exists
-    n = int(np.prod(shape))
-    u = module.uniform(0.0, 1.0, shape=(2 * n,), dtype="float64", ctx=ctx)._data
-    z = np.sqrt(-2.0 * np.log1p(-u[:n])) * np.cos(2 * np.pi * u[n:])
-    return _creation.array((loc + scale * z).reshape(shape), ctx=ctx, dtype=dtype)
+        w += _random.normal(0.0, math.sqrt(lr), shape=weight.shape, dtype=weight.dtype, ctx=weight.context)._data
 
 
 @register
