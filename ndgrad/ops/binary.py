@@ -145,7 +145,8 @@ def _binary_op(name, aliases, forward, vjp, save_outputs, same_shape):
         what = "of two arrays of the same shape"
     else:
         def op(lhs, rhs):
-            _check_dtypes(name, (lhs, rhs))
+            if lhs.dtype != rhs.dtype:  # inline: the hot path of every Python operator between arrays
+                _check_dtypes(name, (lhs, rhs))
             return forward(lhs, rhs)
         what = "with broadcasting"
     base = name.removeprefix("broadcast_").removeprefix("elemwise_").lstrip("_")
