@@ -95,7 +95,8 @@ _BINARY = [
      lambda n, g: (g, g), False),
     ("broadcast_sub", ("broadcast_minus",), "elemwise_sub", ("_minus", "_sub", "_Minus"), np.subtract,
      lambda n, g: (g, -g), False),
-    ("broadcast_mul", (), "elemwise_mul", ("_mul", "_Mul"), np.multiply, lambda n, g: (g * _b(n), g * _a(n)), False),
+    ("broadcast_mul", (), "elemwise_mul", ("_mul", "_Mul"), np.multiply,
+     lambda n, g: (_times(g, _b(n)), _times(g, _a(n))), False),
     ("broadcast_div", (), "elemwise_div", ("_div", "_Div"), _divide,
      lambda n, g: (g / _b(n), -(g * _a(n)) / F.square(_b(n))), False),
     ("broadcast_mod", (), "_mod", ("_Mod",), _mod, lambda n, g: (g, -(g * F.floor(_a(n) / _b(n)))), False),
@@ -117,6 +118,14 @@ _BINARY = [
     ("broadcast_logical_or", (), "_logical_or", ("_Logical_Or",), _logic(np.logical_or), None, False),
     ("broadcast_logical_xor", (), "_logical_xor", ("_Logical_Xor",), _logic(np.logical_xor), None, False),
 ]
+
+
+def _times(g, y):
+    """``g * y``, without the pass over memory when ``g`` is a broadcast 1 (the head of ``loss.sum()``)."""
+    d = g._data
+    if d.size > 1 and not any(d.strides) and d.shape == y.shape and d.dtype == y.dtype and d.flat[0] == 1:
+        return y
+    return g * y
 
 
 def _check_dtypes(name, arrays):
