@@ -13,6 +13,7 @@ import json
 import subprocess
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,18 @@ sys.path.insert(0, str(HERE.parent))
 import workloads  # noqa: E402
 
 WORKLOADS = ["tiny_ops", "seed_loop", "big_elementwise", "mlp_train", "cnn_train"]
+MEMORY_WORKLOADS = ("mlp_train", "cnn_train")
+
+
+def peak_memory(step) -> int:
+    """Bytes allocated at the peak of one step, above what was live before it (NumPy reports to tracemalloc)."""
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        step()
+        return tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
 
 
 def _time(step, repeats: int) -> list[float]:
@@ -54,6 +67,8 @@ def measure(name: str, mx, repeats: int) -> dict:
         stats[key] = {"median_s": med / ops, "iqr_s": (q3 - q1) / ops}
     stats["ratio"] = stats["ndgrad"]["median_s"] / stats["floor"]["median_s"]
     stats["ops_per_step"] = ops
+    if name in MEMORY_WORKLOADS:
+        stats["ndgrad"]["peak_bytes"], stats["floor"]["peak_bytes"] = peak_memory(step), peak_memory(floor)
     return stats
 
 
@@ -110,11 +125,13 @@ def main() -> None:
     if args.mxnet_python:
         for n, s in measure_other(args.mxnet_python, list(results), max(5, repeats // 3)).items():
             results[n]["mxnet_s"] = s
-    print(f"{'workload':18}{'ndgrad':>13}{'NumPy floor':>13}{'ratio':>8}{'MXNet 1.9.1':>14}")
+    print(f"{'workload':18}{'ndgrad':>13}{'NumPy floor':>13}{'ratio':>8}{'MXNet 1.9.1':>14}{'peak MiB':>16}")
     for n, r in results.items():
         mxs = _fmt(r["mxnet_s"]) if "mxnet_s" in r else "-"
+        peak = (f"{r['ndgrad']['peak_bytes'] / 2**20:.1f} / {r['floor']['peak_bytes'] / 2**20:.1f}"
+                if "peak_bytes" in r["ndgrad"] else "-")
         print(f"{n:18}{_fmt(r['ndgrad']['median_s']):>13}{_fmt(r['floor']['median_s']):>13}"
-              f"{r['ratio']:8.2f}{mxs:>14}")
+              f"{r['ratio']:8.2f}{mxs:>14}{peak:>16}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=1) + "\n")
