@@ -185,8 +185,6 @@ class CTCLoss(Loss):
 
     def hybrid_forward(self, F: Any, pred: Any, label: Any, pred_lengths: Any = None, label_lengths: Any = None,
                        sample_weight: Any = None) -> Any:
-        if not hasattr(F, "CTCLoss"):
-            raise NotImplementedError("CTCLoss: the CTCLoss op, not yet in ndgrad")
         if self._layout == "NTC":
             pred = F.swapaxes(pred, 0, 1)
         if self._batch_axis == 1:

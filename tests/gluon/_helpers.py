@@ -5,7 +5,6 @@ import json
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from ndgrad import nd
 
@@ -28,9 +27,3 @@ def set_params(block, values: dict) -> None:
     for name, value in values.items():
         params[name]._load_init(nd.array(value, dtype=value.dtype), None)
 
-
-def need(*ops: str) -> None:
-    """Skip while an op owned by another helper has not landed yet."""
-    missing = [op for op in ops if not hasattr(nd, op)]
-    if missing:
-        pytest.skip(f"ops not yet in ndgrad: {missing}")

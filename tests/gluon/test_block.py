@@ -9,7 +9,7 @@ from ndgrad import autograd, gluon, nd
 from ndgrad.gluon import nn
 from ndgrad.gluon.contrib import nn as cnn
 
-from ._helpers import DATA, SHARED, need
+from ._helpers import DATA, SHARED
 
 
 def fill(block, seed=0):
@@ -116,7 +116,6 @@ def test_input_features_must_match_in_units():
 
 
 def test_deferred_shape_inferred_at_first_forward():
-    pytest.importorskip("ndgrad.initializer")
     net = nn.HybridSequential()
     net.add(nn.Dense(4, activation="relu"), nn.BatchNorm(), nn.Dense(2, flatten=False))
     net.initialize()
@@ -135,7 +134,6 @@ def test_custom_block_with_unknown_shape_explains():
         def hybrid_forward(self, F, x, w):
             return x * w
 
-    pytest.importorskip("ndgrad.initializer")
     blk = Scale()
     blk.initialize()
     with pytest.raises(gluon.DeferredInitializationError, match="infer_shape"):
@@ -190,7 +188,6 @@ def test_collect_params_select():
 
 
 def test_save_load_parameters_roundtrip(tmp_path):
-    need("save", "load")
     net = mlp()
     f = str(tmp_path / "net.params")
     net.save_parameters(f)
@@ -219,7 +216,6 @@ def test_save_load_parameters_roundtrip(tmp_path):
 
 
 def test_loads_mxnet_lenet_and_reproduces_output(tmp_path):
-    need("save", "load", "Convolution", "Pooling")
     net = nn.HybridSequential()
     with net.name_scope():
         net.add(nn.Conv2D(6, 5, activation="relu"), nn.MaxPool2D(2), nn.Conv2D(16, 5, activation="relu"),
@@ -262,7 +258,6 @@ def test_dropout_layer_modes():
 
 
 def test_load_parameters_dtype_source_saved(tmp_path):
-    need("save", "load")
     net = mlp()
     f = str(tmp_path / "net.params")
     net.save_parameters(f)
@@ -273,7 +268,6 @@ def test_load_parameters_dtype_source_saved(tmp_path):
 
 
 def test_shared_parameters_and_deduplicated_save(tmp_path):
-    need("save", "load")
     net = nn.HybridSequential()
     with net.name_scope():
         first = nn.Dense(3, in_units=3)

@@ -38,7 +38,6 @@ def test_uninitialized_access_errors():
 
 
 def test_deferred_error_message():
-    pytest.importorskip("ndgrad.initializer")
     d = nn.Dense(2)
     d.initialize()
     with pytest.raises(DeferredInitializationError, match="initialization was deferred") as err:
@@ -48,7 +47,6 @@ def test_deferred_error_message():
 
 
 def test_invalid_shape_without_deferral():
-    pytest.importorskip("ndgrad.initializer")
     p = gluon.Parameter("w", shape=(2, 0))
     with pytest.raises(mx.MXNetError, match="invalid shape"):
         p.initialize()
@@ -134,7 +132,6 @@ def test_multi_context_data():
 
 
 def test_constant():
-    pytest.importorskip("ndgrad.initializer")
     c = gluon.Constant("c", nd.array([1.0, 2.0]))
     assert c.grad_req == "null"
     with pytest.warns(UserWarning, match="does not support grad_req"):
@@ -172,7 +169,6 @@ def test_parameter_dict_shared_and_constant():
     assert shared.get("w") is w
     with pytest.raises(KeyError, match="No constant named"):
         base.get_constant("c")
-    pytest.importorskip("ndgrad.initializer")
     c = base.get_constant("c", [1.0, 2.0])
     assert base.get_constant("c") is c
     with pytest.raises(AssertionError, match="doesn't match"):
@@ -180,8 +176,6 @@ def test_parameter_dict_shared_and_constant():
 
 
 def test_parameter_dict_save_load_prefix(tmp_path):
-    if not hasattr(nd, "save"):
-        pytest.skip("nd.save not yet in ndgrad")
     pd = gluon.ParameterDict("net_")
     for name, shape in [("weight", (2, 3)), ("bias", (2,))]:
         pd.get(name, shape=shape)._load_init(nd.array(np.random.rand(*shape)), mx.cpu())

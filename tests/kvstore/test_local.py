@@ -40,7 +40,6 @@ def test_errors_match_mxnet():
 
 
 def test_optimizer_updates_on_push():
-    pytest.importorskip("ndgrad.optimizer")
     kv = mx.kv.create("local")
     kv.init(3, nd.ones((2, 3)))
     kv.set_optimizer(mx.optimizer.SGD(learning_rate=0.1))
