@@ -12,6 +12,7 @@ with deferred shapes implement.
 """
 from __future__ import annotations
 
+import json
 import re
 import threading
 import warnings
@@ -24,6 +25,7 @@ import numpy as np
 from .. import ndarray as nd
 from ..base import MXNetError
 from ..ndarray import NDArray
+from ..ndarray.io import atomic_write
 from .parameter import DeferredInitializationError, Parameter, ParameterDict, _GluonAssertionError, _brief
 
 __all__ = ["Block", "HybridBlock", "SymbolBlock", "HookHandle", "NameManager", "Prefix"]
@@ -308,6 +310,49 @@ class Block:
                         f"contains parameters {_brief(params)}. Set ignore_extra=True to ignore.")
                 continue
             params[name]._load_init(value, ctx, cast_dtype=cast_dtype, dtype_source=dtype_source)
+
+    def save(self, prefix: str) -> None:
+        """Save the architecture to ``<prefix>-model.json`` and the Parameters to ``<prefix>-model.params``.
+
+        The JSON is MXNet's nested description: one entry per Block, keyed by class name and traversal index,
+        with its original name and its children's names. ndgrad keeps no symbolic graph, so hybridized Blocks
+        are described like the others (``"hybridized": false``).
+        """
+        counter = [0]
+
+        def describe(block: Block, into: dict) -> None:
+            entry: dict[str, Any] = {"orig_name": block.name}
+            into[f"{type(block).__name__.lower()}{counter[0]}"] = entry
+            counter[0] += 1
+            if isinstance(block, HybridBlock):
+                entry["hybridized"] = False
+            entry["children"] = {child.name: key for key, child in block._children.items()}
+            for child in block._children.values():
+                describe(child, entry)
+
+        model: dict[str, Any] = {}
+        describe(self, model)
+        atomic_write(f"{prefix}-model.json", json.dumps(model).encode())
+        self.save_parameters(f"{prefix}-model.params")
+
+    def load(self, prefix: str) -> None:
+        """Load what :meth:`save` wrote into this Block, which must be built the same way."""
+        with open(f"{prefix}-model.json") as f:
+            saved = json.load(f)
+
+        def check(block: Block, entry: dict, where: str) -> None:
+            children = entry.get("children", {})
+            if list(children.values()) != list(block._children):
+                raise MXNetError(f"Block.load: {where} ({type(block).__name__}) has children "
+                                 f"{list(block._children)} but '{prefix}-model.json' describes "
+                                 f"{list(children.values())}; build the model as it was when saved")
+            nested = [v for k, v in entry.items() if isinstance(v, dict) and k != "children"]
+            for (key, child), sub in zip(block._children.items(), nested, strict=True):
+                check(child, sub, f"{where}.{key}")
+
+        (root,) = saved.values()
+        check(self, root, type(self).__name__)
+        self.load_parameters(f"{prefix}-model.params")
 
     def save_params(self, filename: str) -> None:
         """Deprecated: use ``save_parameters``."""
