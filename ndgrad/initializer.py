@@ -13,14 +13,14 @@ from typing import Any
 
 import numpy as np
 
-from .base import MXNetError
+from .base import ClassRegistry, MXNetError
 from .ndarray import NDArray
 from .ndarray import random as _random
 
 __all__ = ["InitDesc", "Initializer", "register", "alias", "create", "Load", "Mixed", "Zero", "One", "Constant",
            "Uniform", "Normal", "Orthogonal", "Xavier", "MSRAPrelu", "Bilinear", "LSTMBias", "FusedRNN"]
 
-_REGISTRY: dict[str, type] = {}
+_classes = ClassRegistry("initializer")
 
 
 def _normal(loc: float, scale: float, shape: tuple, out: NDArray) -> None:
@@ -171,52 +171,17 @@ def _bilinear(shape: tuple) -> np.ndarray:
     return np.broadcast_to(k, shape).copy()
 
 
-def register(klass: type, name: str | None = None) -> type:
-    """Register an initializer class under its lower-cased name (for ``create`` and string ``init=``)."""
-    if not (isinstance(klass, type) and issubclass(klass, Initializer)):
-        raise MXNetError("Can only register subclass of Initializer")
-    key = (name or klass.__name__).lower()
-    if key in _REGISTRY:
-        old = _REGISTRY[key]
-        warnings.warn(f"New initializer {klass.__module__}.{klass.__name__} registered with name {key} is "
-                      f"overriding existing initializer {old.__module__}.{old.__name__}", UserWarning, stacklevel=2)
-    _REGISTRY[key] = klass
-    return klass
-
-
-def alias(*aliases: str):
-    """Class decorator registering extra names for an initializer."""
-    def reg(klass: type) -> type:
-        for name in aliases:
-            register(klass, name)
-        return klass
-    return reg
+_classes.base = Initializer
+register = _classes.register
+alias = _classes.alias
 
 
 def create(*args: Any, **kwargs: Any) -> Initializer:
     """An initializer from an instance (returned as is), a registered name, a ``dumps()`` JSON string or a
     dict of constructor arguments with an ``initializer`` key."""
     if args:
-        name, args = args[0], args[1:]
-    else:
-        name = kwargs.pop("initializer")
-    if isinstance(name, Initializer):
-        if args or kwargs:
-            raise MXNetError("initializer is already an instance. Additional arguments are invalid")
-        return name
-    if isinstance(name, dict):
-        return create(**name)
-    if not isinstance(name, str):
-        raise MXNetError("initializer must be of string type")
-    if name.startswith("["):
-        name, kwargs = json.loads(name)
-        return create(name, **kwargs)
-    if name.startswith("{"):
-        return create(**json.loads(name))
-    key = name.lower()
-    if key not in _REGISTRY:
-        raise MXNetError(f"{key} is not registered. Please register with initializer.register first")
-    return _REGISTRY[key](*args, **kwargs)
+        return _classes.create(*args, **kwargs)
+    return _classes.create(kwargs.pop("initializer"), **kwargs)
 
 
 class Load:
@@ -433,7 +398,7 @@ class FusedRNN(Initializer):
                  forget_bias: float = 1.0):
         if isinstance(init, str):
             klass, kwargs = json.loads(init)
-            init = _REGISTRY[klass.lower()](**kwargs)
+            init = _classes.create(klass, **kwargs)
         super().__init__(init=init.dumps() if init is not None else None, num_hidden=num_hidden,
                          num_layers=num_layers, mode=mode, bidirectional=bidirectional, forget_bias=forget_bias)
         self._init = init

@@ -5,22 +5,20 @@ Each metric keeps a local (``num_inst``/``sum_metric``, cleared by ``reset_local
 """
 from __future__ import annotations
 
-import json
 import math
-import warnings
 from collections import OrderedDict
 from typing import Any
 
 import numpy
 
-from .base import MXNetError, numeric_types
+from .base import ClassRegistry, numeric_types
 from .ndarray import NDArray
 
 __all__ = ["EvalMetric", "CompositeEvalMetric", "Accuracy", "TopKAccuracy", "F1", "MCC", "Perplexity", "MAE",
            "MSE", "RMSE", "CrossEntropy", "NegativeLogLikelihood", "PearsonCorrelation", "PCC", "Loss", "Torch",
            "Caffe", "CustomMetric", "np", "create", "register", "alias", "check_label_shapes"]
 
-_REGISTRY: dict[str, type] = {}
+_classes = ClassRegistry("metric")
 
 
 def _host(x: Any) -> numpy.ndarray:
@@ -137,47 +135,10 @@ class EvalMetric:
         self.global_num_inst += count
 
 
-def register(klass: type, name: str | None = None) -> type:
-    """Register a metric class under its lower-cased name (for ``create``)."""
-    if not (isinstance(klass, type) and issubclass(klass, EvalMetric)):
-        raise MXNetError("Can only register subclass of EvalMetric")
-    key = (name or klass.__name__).lower()
-    if key in _REGISTRY:
-        old = _REGISTRY[key]
-        warnings.warn(f"New metric {klass.__module__}.{klass.__name__} registered with name {key} is overriding "
-                      f"existing metric {old.__module__}.{old.__name__}", UserWarning, stacklevel=2)
-    _REGISTRY[key] = klass
-    return klass
-
-
-def alias(*aliases: str):
-    """Class decorator registering extra names for a metric."""
-    def reg(klass: type) -> type:
-        for name in aliases:
-            register(klass, name)
-        return klass
-    return reg
-
-
-def _create(name: Any, *args: Any, **kwargs: Any) -> EvalMetric:
-    if isinstance(name, EvalMetric):
-        if args or kwargs:
-            raise MXNetError("metric is already an instance. Additional arguments are invalid")
-        return name
-    if isinstance(name, dict):
-        kw = dict(name)
-        return _create(kw.pop("metric"), **kw)
-    if not isinstance(name, str):
-        raise MXNetError("metric must be of string type")
-    if name.startswith("["):
-        name, kwargs = json.loads(name)
-        return _create(name, **kwargs)
-    if name.startswith("{"):
-        return _create(json.loads(name))
-    key = name.lower()
-    if key not in _REGISTRY:
-        raise MXNetError(f"{key} is not registered. Please register with metric.register first")
-    return _REGISTRY[key](*args, **kwargs)
+_classes.base = EvalMetric
+register = _classes.register
+alias = _classes.alias
+_create = _classes.create
 
 
 def create(metric: Any, *args: Any, **kwargs: Any) -> EvalMetric:
