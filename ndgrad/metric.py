@@ -98,14 +98,14 @@ class EvalMetric:
         """``(name, value)`` of the local statistics (NaN before any update)."""
         if self.num_inst == 0:
             return (self.name, float("nan"))
-        return (self.name, self.sum_metric / self.num_inst)
+        return (self.name, float(self.sum_metric / self.num_inst))
 
     def get_global(self) -> tuple:
         """``(name, value)`` of the global statistics."""
         if self._has_global_stats:
             if self.global_num_inst == 0:
                 return (self.name, float("nan"))
-            return (self.name, self.global_sum_metric / self.global_num_inst)
+            return (self.name, float(self.global_sum_metric / self.global_num_inst))
         return self.get()
 
     def get_name_value(self) -> list:
@@ -639,10 +639,10 @@ class PearsonCorrelation(EvalMetric):
         if self.num_inst == 0:
             return (self.name, float("nan"))
         if self.average == "macro":
-            return (self.name, self.sum_metric / self.num_inst)
+            return (self.name, float(self.sum_metric / self.num_inst))
         n = self._label_nums
         r = self._conv / ((n - 1) * numpy.sqrt(self._sse_p / (n - 1)) * numpy.sqrt(self._sse_l / (n - 1)))
-        return (self.name, r)
+        return (self.name, float(r))
 
 
 @register
