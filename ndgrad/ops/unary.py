@@ -288,7 +288,7 @@ _TABLE = [
     ("trunc", _int_copy(np.trunc), _zero, "Returns the element-wise truncated value of the input (gradient 0).",
      {}),
     # subgradient 0 at 0, as MXNet
-    ("relu", lambda x: np.maximum(x, x.dtype.type(0)), lambda n, g: g * (_x(n) > 0),
+    ("relu", lambda x: np.maximum(x, x.dtype.type(0)), lambda n, g: F._backward_relu(g, _x(n)),
      "Computes rectified linear activation: max(x, 0).", {}),
     ("sigmoid", _fm(_sigmoid), lambda n, g: g * (_y(n) * (1.0 - _y(n))),
      "Computes sigmoid of x element-wise: y = 1 / (1 + exp(-x)).", _Y),
@@ -347,3 +347,9 @@ def hard_sigmoid(data, *, alpha=0.2, beta=0.5):
         raise MXNetError(f"hard_sigmoid: This operation only support floating point types, not {data.dtype}")
     t = data.dtype.type
     return np.clip(data * t(alpha) + t(beta), t(0), t(1))
+
+
+@defop(vjp=lambda n, gg: (F._backward_relu(gg, n.inputs[1]), None))
+def _backward_relu(grad, data):
+    """The gradient of relu: ``grad`` where ``data > 0``, else 0 (one pass, no float mask)."""
+    return np.multiply(grad, data > 0, dtype=grad.dtype)

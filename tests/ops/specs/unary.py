@@ -100,6 +100,8 @@ SPECS = [
     OpSpec("trunc", gen=_off_grid(S), ref=np.trunc),
     OpSpec("clip", [S], lambda x: np.clip(x, -1.0, 1.5), attrs={"a_min": -1.0, "a_max": 1.5}),
     OpSpec("relu", gen=_away_from_zero(S), ref=lambda x: np.maximum(x, 0)),
+    OpSpec("_backward_relu", gen=lambda rng: [rng.standard_normal(S), _away_from_zero(S)(rng)[0]],
+           ref=lambda g, x: g * (x > 0), wrt=(0,)),
     OpSpec("sigmoid", [S], lambda x: 1 / (1 + np.exp(-x))),
     OpSpec("hard_sigmoid", [S], lambda x: np.clip(0.2 * x + 0.5, 0, 1), domain=(-4.0, 4.0)),
     OpSpec("hard_sigmoid", [S], lambda x: np.clip(0.3 * x + 0.1, 0, 1), attrs={"alpha": 0.3, "beta": 0.1},
