@@ -72,29 +72,29 @@ def measure(name: str, mx, repeats: int) -> dict:
     return stats
 
 
-def framework_medians(mx, names: list[str], repeats: int) -> dict:
-    """Median seconds per op of each workload on ``mx`` alone (used for the real MXNet's column)."""
+def framework_medians(make, names: list[str], repeats: int, sync=lambda: None) -> dict:
+    """Median seconds per op of each workload built by ``make(name)`` (for the MXNet and PyTorch columns)."""
     res = {}
     for name in names:
-        make = getattr(workloads, f"make_{name}", None)
-        if make is None:
+        built = make(name)
+        if built is None:
             continue
-        step, ops = make(mx)
+        step, ops = built
         for _ in range(3):
             step()
         ts = []
         for _ in range(repeats):
             t = time.perf_counter()
             step()
-            mx.nd.waitall()
+            sync()
             ts.append(time.perf_counter() - t)
         res[name] = float(np.median(ts)) / ops
     return res
 
 
-def measure_other(python: str, names: list[str], repeats: int) -> dict:
-    """Run this script under another interpreter (the real MXNet's venv) and read its medians."""
-    cmd = [python, __file__, "--framework", "mxnet", "--repeats", str(repeats), *names]
+def measure_other(python: str, framework: str, names: list[str], repeats: int) -> dict:
+    """Run this script under another interpreter (a venv with mxnet or torch) and read its medians."""
+    cmd = [python, __file__, "--framework", framework, "--repeats", str(repeats), *names]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -108,30 +108,40 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer repeats")
     parser.add_argument("--json", type=Path, default=None, help="write the results as JSON here")
     parser.add_argument("--mxnet-python", default=None, help="python of a venv with mxnet 1.9.1")
-    parser.add_argument("--framework", default="ndgrad", help="'mxnet': print that framework's medians as JSON")
+    parser.add_argument("--torch-python", default=None, help="python of a venv with torch (CPU)")
+    parser.add_argument("--framework", default="ndgrad", help="'mxnet' or 'torch': print its medians as JSON")
     parser.add_argument("--repeats", type=int, default=None)
     parser.add_argument("workloads", nargs="*", default=WORKLOADS)
     args = parser.parse_args()
     repeats = args.repeats or (7 if args.quick else 25)
     if args.framework == "mxnet":
         import mxnet
-        print(json.dumps(framework_medians(mxnet, args.workloads, repeats)))
+        medians = framework_medians(lambda n: getattr(workloads, f"make_{n}")(mxnet), args.workloads, repeats,
+                                    mxnet.nd.waitall)
+        print(json.dumps(medians))
+        return
+    if args.framework == "torch":
+        import torch_workloads
+        medians = framework_medians(lambda n: getattr(torch_workloads, f"make_{n}")(), args.workloads, repeats)
+        print(json.dumps(medians))
         return
     import ndgrad
 
     results = {n: measure(n, ndgrad, repeats if n != "big_elementwise" else max(5, repeats // 3))
                for n in args.workloads}
     results = {k: v for k, v in results.items() if v}
-    if args.mxnet_python:
-        for n, s in measure_other(args.mxnet_python, list(results), max(5, repeats // 3)).items():
-            results[n]["mxnet_s"] = s
-    print(f"{'workload':18}{'ndgrad':>13}{'NumPy floor':>13}{'ratio':>8}{'MXNet 1.9.1':>14}{'peak MiB':>16}")
+    for framework, python in (("mxnet", args.mxnet_python), ("torch", args.torch_python)):
+        if python:
+            for n, s in measure_other(python, framework, list(results), max(5, repeats // 3)).items():
+                results[n][f"{framework}_s"] = s
+    print(f"{'workload':18}{'ndgrad':>12}{'NumPy floor':>13}{'ratio':>7}{'MXNet 1.9.1':>13}{'PyTorch':>12}"
+          f"{'peak MiB':>14}")
     for n, r in results.items():
-        mxs = _fmt(r["mxnet_s"]) if "mxnet_s" in r else "-"
+        others = [_fmt(r[k]) if k in r else "-" for k in ("mxnet_s", "torch_s")]
         peak = (f"{r['ndgrad']['peak_bytes'] / 2**20:.1f} / {r['floor']['peak_bytes'] / 2**20:.1f}"
                 if "peak_bytes" in r["ndgrad"] else "-")
-        print(f"{n:18}{_fmt(r['ndgrad']['median_s']):>13}{_fmt(r['floor']['median_s']):>13}"
-              f"{r['ratio']:8.2f}{mxs:>14}{peak:>16}")
+        print(f"{n:18}{_fmt(r['ndgrad']['median_s']):>12}{_fmt(r['floor']['median_s']):>13}"
+              f"{r['ratio']:7.2f}{others[0]:>13}{others[1]:>12}{peak:>14}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=1) + "\n")
