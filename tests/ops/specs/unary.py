@@ -100,6 +100,8 @@ SPECS = [
     OpSpec("trunc", gen=_off_grid(S), ref=np.trunc),
     OpSpec("clip", [S], lambda x: np.clip(x, -1.0, 1.5), attrs={"a_min": -1.0, "a_max": 1.5}),
     OpSpec("relu", gen=_away_from_zero(S), ref=lambda x: np.maximum(x, 0)),
+    OpSpec("_backward_tanh", [S, S], lambda g, y: g * (1 - y * y), domain=(-0.9, 0.9)),
+    OpSpec("_backward_sigmoid", [S, S], lambda g, y: g * y * (1 - y), domain=(0.1, 0.9)),
     OpSpec("_backward_relu", gen=lambda rng: [rng.standard_normal(S), _away_from_zero(S)(rng)[0]],
            ref=lambda g, x: g * (x > 0), wrt=(0,)),
     OpSpec("sigmoid", [S], lambda x: 1 / (1 + np.exp(-x))),
