@@ -108,7 +108,7 @@ class Variable:
         self.grad, self.grad_req, self.fresh = grad, grad_req, False
 
 
-_creation_order = itertools.count()
+_next_seq = itertools.count(0, -1).__next__  # decreasing: heapq pops the newest node first
 
 
 class Node:
@@ -122,7 +122,7 @@ class Node:
 
     def __init__(self, op: Any, inputs: tuple, attrs: dict, outputs: tuple | None, nout: int, ctx: Any):
         self.op, self.inputs, self.attrs, self.outputs, self.nout, self.ctx = op, inputs, attrs, outputs, nout, ctx
-        self.seq = -next(_creation_order)  # negated: heapq pops the newest node first
+        self.seq = _next_seq()
 
     def needs_grad(self, index: int) -> bool:
         """Whether input ``index`` is in the graph (rules may skip computing gradients nobody receives)."""
@@ -203,7 +203,7 @@ def _run(heads: Sequence, head_grads: Sequence | None, variables: Sequence | Non
             inputs = node.inputs
             if inputs is None:
                 raise MXNetError(_FREED)
-            dxs = node.op.vjp(node, *gs)
+            dxs = node.op.vjp(node, gs[0]) if node.nout == 1 else node.op.vjp(node, *gs)
             if type(dxs) is not tuple and type(dxs) is not list:
                 dxs = (dxs,)
             if len(dxs) != len(inputs):
