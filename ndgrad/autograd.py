@@ -18,7 +18,7 @@ from .base import MXNetError
 
 __all__ = ["record", "pause", "train_mode", "predict_mode", "is_recording", "is_training",
            "set_recording", "set_training", "mark_variables", "backward", "grad", "Function",
-           "get_symbol", "Node", "Variable"]
+           "get_symbol", "Node", "Variable", "in_graph"]
 
 
 class _State(threading.local):
@@ -108,6 +108,11 @@ class Variable:
         self.grad, self.grad_req, self.fresh = grad, grad_req, False
 
 
+def in_graph(x: Any) -> bool:
+    """Whether array ``x`` (or None) is part of a recorded graph, i.e. would receive a gradient."""
+    return x is not None and x._node is not None
+
+
 _next_seq = itertools.count(0, -1).__next__  # decreasing: heapq pops the newest node first
 
 
@@ -126,8 +131,7 @@ class Node:
 
     def needs_grad(self, index: int) -> bool:
         """Whether input ``index`` is in the graph (rules may skip computing gradients nobody receives)."""
-        x = self.inputs[index]
-        return x is not None and x._node is not None
+        return in_graph(self.inputs[index])
 
     def output(self, index: int = 0) -> Any:
         """Output ``index`` as an array still attached to this node (for rules that reuse outputs)."""

@@ -21,7 +21,7 @@ import threading
 
 import numpy as np
 
-from ..autograd import _state
+from ..autograd import _state, in_graph
 from ..backend import cupy
 from ..base import MXNetError
 from .registry import defop
@@ -354,10 +354,6 @@ def _geo_of(attrs: dict, ndim: int, name: str) -> Geometry:
                     attrs["num_group"])
 
 
-def _needs_grad(x) -> bool:
-    return x is not None and x._node is not None
-
-
 class _Layout:
     """Moves a channels-last op's arrays to channels-first for the backward ops, and their results back."""
 
@@ -381,10 +377,10 @@ def _conv_vjp(n, g, _gcols=None):
     lay = _Layout(channels_last("Convolution", n.attrs["layout"], geo.nd), x.ndim)
     xt, wt, gt = lay.first(x), lay.first(w), lay.first(g)
     # inputs outside the graph (the network's input data) get no gradient: skip their col2im
-    dx = F._backward_Convolution_data(gt, wt, data_shape=xt.shape, **a) if _needs_grad(x) else None
-    dw = F._backward_Convolution_weight(xt, gt, n.output(1), weight_shape=wt.shape, **a) if _needs_grad(w) \
+    dx = F._backward_Convolution_data(gt, wt, data_shape=xt.shape, **a) if in_graph(x) else None
+    dw = F._backward_Convolution_weight(xt, gt, n.output(1), weight_shape=wt.shape, **a) if in_graph(w) \
         else None
-    db = lay.bias_grad(g) if _needs_grad(b) else None
+    db = lay.bias_grad(g) if in_graph(b) else None
     return (lay.back(dx), lay.back(dw), db)[:len(n.inputs)]
 
 
@@ -515,9 +511,9 @@ def _deconv_vjp(n, g):
     geo, _ = deconv_geometry("Deconvolution", xt.shape, a["kernel"], a["stride"], a["dilate"], a["pad"], a["adj"],
                              a["target_shape"], a["num_group"])
     dx = F.Convolution(gt, wt, kernel=geo.kernel, stride=geo.stride, dilate=geo.dilate, pad=geo.pad,
-                       num_filter=wt.shape[0], num_group=geo.num_group, no_bias=True) if _needs_grad(x) else None
-    dw = F._backward_Convolution_weight(gt, xt, weight_shape=wt.shape, **geo.attrs()) if _needs_grad(w) else None
-    db = lay.bias_grad(g) if _needs_grad(b) else None
+                       num_filter=wt.shape[0], num_group=geo.num_group, no_bias=True) if in_graph(x) else None
+    dw = F._backward_Convolution_weight(gt, xt, weight_shape=wt.shape, **geo.attrs()) if in_graph(w) else None
+    db = lay.bias_grad(g) if in_graph(b) else None
     return lay.back(dx), lay.back(dw), db
 
 
@@ -586,8 +582,8 @@ def _upsampling_vjp(n, g):
         x, w = xs
         geo = _bilinear_geometry(int(a["scale"]), x.shape[1])
         dx = F.Convolution(g, w, kernel=geo.kernel, stride=geo.stride, pad=geo.pad, num_filter=x.shape[1],
-                           num_group=geo.num_group, no_bias=True) if _needs_grad(x) else None
-        dw = F._backward_Convolution_weight(g, x, weight_shape=w.shape, **geo.attrs()) if _needs_grad(w) else None
+                           num_group=geo.num_group, no_bias=True) if in_graph(x) else None
+        dw = F._backward_Convolution_weight(g, x, weight_shape=w.shape, **geo.attrs()) if in_graph(w) else None
         return dx, dw
     scales = _nearest_scales("UpSampling", [x.shape for x in xs], int(a["scale"]))
     out, c0 = [], 0
@@ -595,7 +591,7 @@ def _upsampling_vjp(n, g):
         c1 = c0 + x.shape[1]
         gi = g if a["multi_input_mode"] == "sum" or len(xs) == 1 else \
             F._getitem(g, key=(slice(None), slice(c0, c1)))
-        out.append(F._backward_UpSampling_nearest(gi, scale=s) if _needs_grad(x) else None)
+        out.append(F._backward_UpSampling_nearest(gi, scale=s) if in_graph(x) else None)
         c0 = c1
     return tuple(out)
 
