@@ -129,15 +129,9 @@ def k_ftml(weight, grad, d, v, z, lr, t, beta1=0.6, beta2=0.999, epsilon=1e-8, w
     np.negative(weight, out=weight)
 
 
-def k_adam(weight, grad, mean, var, lr, beta1=0.9, beta2=0.999, epsilon=1e-8, wd=0.0, rescale_grad=1.0,
-           clip_gradient=-1.0):
-    """g = clip(rescale_grad * grad + wd * weight); mean, var moving averages;
-    weight -= lr * mean / (sqrt(var) + epsilon) (bias correction is folded into lr by the optimizer)."""
-    g = np.multiply(grad, rescale_grad)
-    if wd:
-        g += wd * weight
-    if clip_gradient is not None and clip_gradient >= 0:
-        np.clip(g, -clip_gradient, clip_gradient, out=g)
+def _adam_step(g, mean, var, lr, beta1, beta2, epsilon):
+    """Update Adam's moving averages with gradient ``g`` in place, then turn ``g`` (reused as scratch) into
+    the step ``lr * mean / (sqrt(var) + epsilon)``."""
     mean *= beta1
     mean += (1.0 - beta1) * g
     var *= beta2
@@ -148,6 +142,18 @@ def k_adam(weight, grad, mean, var, lr, beta1=0.9, beta2=0.999, epsilon=1e-8, wd
     g += epsilon
     np.divide(mean, g, out=g)
     g *= lr
+
+
+def k_adam(weight, grad, mean, var, lr, beta1=0.9, beta2=0.999, epsilon=1e-8, wd=0.0, rescale_grad=1.0,
+           clip_gradient=-1.0):
+    """g = clip(rescale_grad * grad + wd * weight); mean, var moving averages;
+    weight -= lr * mean / (sqrt(var) + epsilon) (bias correction is folded into lr by the optimizer)."""
+    g = np.multiply(grad, rescale_grad)
+    if wd:
+        g += wd * weight
+    if clip_gradient is not None and clip_gradient >= 0:
+        np.clip(g, -clip_gradient, clip_gradient, out=g)
+    _adam_step(g, mean, var, lr, beta1, beta2, epsilon)
     weight -= g
 
 
@@ -162,16 +168,7 @@ def k_adamw(weight, grad, mean, var, rescale_grad, lr, eta, beta1=0.9, beta2=0.9
     g = _rescaled(grad, rescale_grad, clip_gradient)
     if grad_inplace:
         grad[...] = g
-    mean *= beta1
-    mean += (1.0 - beta1) * g
-    var *= beta2
-    np.square(g, out=g)
-    g *= 1.0 - beta2
-    var += g
-    np.sqrt(var, out=g)
-    g += epsilon
-    np.divide(mean, g, out=g)
-    g *= lr
+    _adam_step(g, mean, var, lr, beta1, beta2, epsilon)
     if wd:
         g += wd * weight
     g *= eta
