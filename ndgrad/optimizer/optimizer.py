@@ -675,54 +675,58 @@ class ccSGD(SGD):
     """Deprecated alias of SGD."""
 
 
+class _AdamBase(Optimizer):
+    """Adam's moment estimates (``beta1``, ``beta2``, ``epsilon``) and bias correction, shared by Adam and AdamW."""
+
+    def __init__(self, learning_rate: float, beta1: float, beta2: float, epsilon: float, **kwargs: Any):
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        self.beta1, self.beta2, self.epsilon = beta1, beta2, epsilon
+
+    def create_state(self, index, weight):
+        return (_zeros_like(weight), _zeros_like(weight))
+
+    def _bias_correction(self, index) -> float:
+        t = self._index_update_count[index]
+        return math.sqrt(1.0 - self.beta2 ** t) / (1.0 - self.beta1 ** t)
+
+
 @register
-class Adam(Optimizer):
+class Adam(_AdamBase):
     """Adam: bias correction folded into the step size, ``lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t)``;
     weight decay is added to the gradient; ``weight -= lr_t * mean / (sqrt(var) + epsilon)``."""
 
     def __init__(self, learning_rate: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
                  epsilon: float = 1e-8, lazy_update: bool = True, **kwargs: Any):
-        super().__init__(learning_rate=learning_rate, **kwargs)
-        self.beta1, self.beta2, self.epsilon = beta1, beta2, epsilon
+        super().__init__(learning_rate, beta1, beta2, epsilon, **kwargs)
         self.lazy_update = lazy_update
-
-    def create_state(self, index, weight):
-        return (_zeros_like(weight), _zeros_like(weight))
 
     def update(self, index, weight, grad, state):
         self._update_count(index)
         lr, wd = self._get_lr(index), self._get_wd(index)
-        t = self._index_update_count[index]
-        lr *= math.sqrt(1.0 - self.beta2 ** t) / (1.0 - self.beta1 ** t)
+        lr *= self._bias_correction(index)
         mean, var = state
         K.k_adam(weight._data, grad._data, mean._data, var._data, lr, self.beta1, self.beta2, self.epsilon, wd,
                  self.rescale_grad, _clip_arg(self.clip_gradient))
 
 
 @register
-class AdamW(Optimizer):
+class AdamW(_AdamBase):
     """Adam with decoupled weight decay (MXNet's ``contrib.adamw_update`` kernel):
     ``weight -= lr_t * mean / (sqrt(var) + epsilon) + lr * wd * weight`` with ``lr_t`` bias corrected
     (when ``correct_bias``) as in Adam."""
 
     def __init__(self, learning_rate: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
                  epsilon: float = 1e-8, correct_bias: bool = True, **kwargs: Any):
-        super().__init__(learning_rate=learning_rate, **kwargs)
-        self.beta1, self.beta2, self.epsilon = beta1, beta2, epsilon
+        super().__init__(learning_rate, beta1, beta2, epsilon, **kwargs)
         self.correct_bias = correct_bias
-
-    def create_state(self, index, weight):
-        return (_zeros_like(weight), _zeros_like(weight))
 
     def update(self, index, weight, grad, state):
         self._update_count(index)
         lr, wd = self._get_lr(index), self._get_wd(index)
-        t = self._index_update_count[index]
-        scale = math.sqrt(1.0 - self.beta2 ** t) / (1.0 - self.beta1 ** t) if self.correct_bias else 1.0
+        scale = self._bias_correction(index) if self.correct_bias else 1.0
         mean, var = state
         K.k_adamw(weight._data, grad._data, mean._data, var._data, self.rescale_grad, scale, lr, self.beta1,
                   self.beta2, self.epsilon, wd, _clip_arg(self.clip_gradient))
-
 
 @register
 class AdaGrad(Optimizer):
