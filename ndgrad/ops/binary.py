@@ -25,13 +25,25 @@ def _is_int(x) -> bool:
     return x.dtype.kind in "iub"
 
 
+_CONSTANTS: dict = {}  # (scalar, dtype) -> read-only 0-d array
+
+
 def _scalar(x, s):
-    """``s`` in ``x``'s dtype: floats stay Python floats (NumPy keeps the array's dtype), integers are cast as
-    C does (truncation toward zero, then wrap-around), as MXNet casts its double ``scalar`` parameter."""
-    if x.dtype.kind == "f":
-        return s
-    with np.errstate(all="ignore"):
-        return np.array(s, dtype=np.float64).astype(x.dtype)
+    """``s`` in ``x``'s dtype, as a cached 0-d array: NumPy runs an array operand on a small array twice as
+    fast as a Python number. Floats round as NumPy rounds a Python float (overflow gives inf quietly, as in
+    MXNet); integers are cast as C does (truncation toward zero, then wrap-around), as MXNet casts its
+    double ``scalar`` parameter."""
+    key = (s, x.dtype)
+    const = _CONSTANTS.get(key)
+    if const is None:
+        with np.errstate(all="ignore"):
+            const = np.array(s, dtype=np.float64).astype(x.dtype)
+        const.flags.writeable = False
+        if s != 0:  # 0.0 and -0.0 are equal keys; zeros are not cached so that each keeps its sign
+            if len(_CONSTANTS) >= 4096:
+                _CONSTANTS.clear()
+            _CONSTANTS[key] = const
+    return const
 
 
 def _in_float32(f):
