@@ -333,3 +333,34 @@ _DISPATCH = [
 for _row in _DISPATCH:
     _dispatcher(*_row)
 _dispatcher("power", "broadcast_power", "_power_scalar", "_rpower_scalar", operator.pow, params=("base", "exp"))
+
+
+def _operator_methods(name, array_op, scalar_op, rscalar_op):
+    """``NDArray.__<name>__`` and ``__r<name>__``, calling the ops' public functions directly: the hot path of
+    every Python operator, so it skips the ``nd`` dispatcher and tests the common operand types first."""
+    array_fn, scalar_fn, rscalar_fn = (OPS[n].public for n in (array_op, scalar_op, rscalar_op))
+    array_t = NDArray
+
+    def method(self, other):
+        kind = type(other)
+        if kind is array_t:
+            return array_fn(self, other)
+        if kind is float or kind is int or isinstance(other, numeric_types):
+            return scalar_fn(self, float(other))
+        if isinstance(other, array_t):
+            return array_fn(self, other)
+        raise MXNetTypeError(f"type {kind} not supported")
+
+    def reflected(self, other):  # ``other <op> self``: Python calls it only when ``other`` is not an NDArray
+        if isinstance(other, numeric_types):
+            return rscalar_fn(self, float(other))
+        raise MXNetTypeError(f"type {type(other)} not supported")
+    method.__name__, reflected.__name__ = f"__{name}__", f"__r{name}__"
+    setattr(NDArray, method.__name__, method)
+    setattr(NDArray, reflected.__name__, reflected)
+
+
+for _name, _row in (("add", _DISPATCH[0]), ("sub", _DISPATCH[1]), ("mul", _DISPATCH[2]),
+                    ("truediv", _DISPATCH[3]), ("mod", _DISPATCH[5])):
+    _operator_methods(_name, *_row[1:4])
+_operator_methods("pow", "broadcast_power", "_power_scalar", "_rpower_scalar")

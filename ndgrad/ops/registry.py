@@ -103,6 +103,16 @@ def _raw_inputs(op: Op, inputs: tuple) -> list:
     return raw
 
 
+_WRAPPED_ERRORS = (MXNetError, ValueError, TypeError, IndexError, ArithmeticError, np.linalg.LinAlgError)
+
+
+def _failed(op: Op, inputs: tuple, err: Exception) -> MXNetError:
+    """The error to raise for a forward that failed with ``err`` (chained to it unless it was ours)."""
+    wrapped = _op_error(op, inputs, err)
+    wrapped.__cause__ = None if isinstance(err, MXNetError) else err
+    return wrapped
+
+
 def invoke(op: Op, inputs: tuple, attrs: dict, out: Any = None) -> Any:
     """Run ``op`` on NDArray ``inputs``; record it when recording and some input is in the graph."""
     try:
@@ -113,10 +123,8 @@ def invoke(op: Op, inputs: tuple, attrs: dict, out: Any = None) -> Any:
             res = op.forward(inputs[0]._data, inputs[1]._data, **attrs)
         else:
             res = op.forward(*_raw_inputs(op, inputs), **attrs)
-    except MXNetError as err:
-        raise _op_error(op, inputs, err) from None
-    except (ValueError, TypeError, IndexError, ArithmeticError, np.linalg.LinAlgError) as err:
-        raise _op_error(op, inputs, err) from err
+    except _WRAPPED_ERRORS as err:
+        raise _failed(op, inputs, err)  # noqa: B904 (_failed sets the cause)
     ctx = inputs[0]._ctx if n and inputs[0] is not None else attrs.get("ctx") or _default_ctx()
     nout = op.num_outputs
     single = nout == 1  # a single output is returned bare by the forward; any other count as a sequence
@@ -208,8 +216,14 @@ def defop(name: str | None = None, *, vjp: Callable | None = None, differentiabl
 
 
 def _make_public(op: Op, params: list, doc: str | None) -> Callable:
-    """Generate ``name(inputs..., attrs..., out=None, name=None)`` that calls ``invoke`` without binding."""
-    ns: dict[str, Any] = {"_invoke": invoke, "_op": op, "_EMPTY": _EMPTY}
+    """Generate ``name(inputs..., attrs..., out=None, name=None)``.
+
+    For a single-output op called on NDArrays without ``out=``, the generated body is ``invoke`` unrolled
+    for this op (the forward called with its attributes as keywords, the node recorded inline): this is the
+    hot path of every small-array op. Any other call goes through ``invoke``.
+    """
+    ns: dict[str, Any] = {"_invoke": invoke, "_op": op, "_EMPTY": _EMPTY, "_fwd": op.forward, "_A": _NDArray,
+                          "_state": _state, "_Node": Node, "_WRAPPED": _WRAPPED_ERRORS, "_failed": _failed}
     sig, inputs, attrs, star = [], [], [], None
     for p in params:
         if p.kind is p.VAR_POSITIONAL:
@@ -226,7 +240,26 @@ def _make_public(op: Op, params: list, doc: str | None) -> Callable:
     in_expr = star if star else "(" + "".join(i + ", " for i in inputs) + ")"
     attr_expr = "{" + ", ".join(f"{a!r}: {a}" for a in attrs) + "}" if attrs else "_EMPTY"
     pyname = op.name if op.name.isidentifier() else "_op"
-    src = f"def {pyname}({', '.join(sig)}):\n    return _invoke(_op, {in_expr}, {attr_expr}, out)\n"
+    body = ""
+    if inputs and not star and op.num_outputs == 1:
+        first = inputs[0]
+        raw_args = ", ".join([f"{i}._data" for i in inputs] + [f"{a}={a}" for a in attrs])
+        record = ""
+        if op.vjp is not None:
+            in_graph = " or ".join(f"{i}._node is not None" for i in inputs)
+            saved = "(res,)" if op.save_outputs else "None"
+            record = (f"        if ({in_graph}) and _state.recording:\n"
+                      f"            return _A(res, {first}._ctx, _Node(_op, {in_expr}, {attr_expr}, {saved}, 1, "
+                      f"{first}._ctx), 0)\n")
+        body = (f"    if out is None and {' and '.join(f'type({i}) is _A' for i in inputs)}:\n"
+                f"        try:\n"
+                f"            res = _fwd({raw_args})\n"
+                f"        except _WRAPPED as err:\n"
+                f"            raise _failed(_op, {in_expr}, err)\n"
+                f"{record}"
+                f"        return _A(res, {first}._ctx, None, 0)\n")
+    src = (f"def {pyname}({', '.join(sig)}):\n{body}"
+           f"    return _invoke(_op, {in_expr}, {attr_expr}, out)\n")
     exec(src, ns)
     public = ns[pyname]
     public.__doc__ = doc
