@@ -14,6 +14,8 @@ from heapq import heappop, heappush
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from .base import MXNetError
 
 __all__ = ["record", "pause", "train_mode", "predict_mode", "is_recording", "is_training",
@@ -156,47 +158,102 @@ _FREED = ("Cannot differentiate node because it is not in a computational graph.
           "want to differentiate the same graph twice, you need to pass retain_graph=True to backward.")
 
 
+class _LeafSum:
+    """The gradients one leaf receives in a ``backward`` pass, summed as they arrive (raw arrays).
+
+    Up to two are held unsummed, so that the last addition writes straight into the leaf's buffer: ``k``
+    gradients cost ``k - 1`` passes over memory for ``grad_req='write'``, and at most three are alive.
+    """
+
+    __slots__ = ("acc", "pending")
+
+    def __init__(self, g: Any):
+        self.acc, self.pending = None, [g]
+
+    def add(self, g: Any) -> None:
+        pending = self.pending
+        if self.acc is not None:
+            np.add(self.acc, pending[0], out=self.acc)
+            pending[0] = g
+        elif len(pending) == 2:
+            self.acc = np.add(pending[0], pending[1])
+            self.pending = [g]
+        else:
+            pending.append(g)
+
+    def write(self, var: Variable) -> None:
+        buf = var.grad._data
+        parts = self.pending if self.acc is None else [self.acc, *self.pending]
+        if var.grad_req == "add":
+            for part in parts:
+                buf += part
+        elif len(parts) == 1:
+            buf[...] = parts[0]
+        else:
+            np.add(parts[0], parts[1], out=buf)
+        var.fresh = True
+
+
 def _run(heads: Sequence, head_grads: Sequence | None, variables: Sequence | None, retain_graph: bool,
          create_graph: bool, train: bool) -> list | None:
     """Backpropagate from ``heads``; fill leaf buffers, or return gradients for ``variables``.
 
     Nodes are created in a topological order, so popping them newest-first from a heap visits each node
     after every consumer has delivered its gradient; a node's gradients are dropped as soon as it is done,
-    and there is no recursion however deep the graph. Leaf gradients are summed, then written at the end.
+    and there is no recursion however deep the graph. For ``backward`` the gradients a leaf receives are
+    summed into its buffer (:class:`_LeafSum`); for ``grad`` they are summed with ndgrad ops (recorded
+    under ``create_graph``).
     """
-    if head_grads is None:
-        head_grads = [None] * len(heads)
+    head_grads = [None] * len(heads) if head_grads is None else list(head_grads)
     if len(head_grads) != len(heads):
         raise MXNetError(f"backward: got {len(heads)} heads but {len(head_grads)} head gradients")
-    grads: dict = {}  # node -> per-output gradient list, for nodes waiting in the heap
-    leaves: dict = {}  # Variable -> summed gradient
-    heap: list = []
-
-    def deliver(node: Any, index: int, g: Any) -> None:
-        if type(node) is Variable:
-            prev = leaves.get(node)
-            leaves[node] = g if prev is None else prev + g
-            return
-        slot = grads.get(node)
-        if slot is None:
-            slot = grads[node] = [None] * node.nout
-            heappush(heap, (node.seq, node))
-        prev = slot[index]
-        slot[index] = g if prev is None else prev + g
-
-    for head, hg in zip(heads, head_grads, strict=True):
+    for i, (head, hg) in enumerate(zip(heads, head_grads, strict=True)):
         if head._node is None:
             raise MXNetError(_FREED)
         if hg is None:
-            hg = head.ones_like()
+            head_grads[i] = head.ones_like()
         elif hg.shape != head.shape:
             raise MXNetError(f"backward: head gradient shape {hg.shape} does not match head shape {head.shape}")
-        deliver(head._node, head._oidx, hg)
-    wanted = {} if variables is None else {(v._node, v._oidx): i for i, v in enumerate(variables)
-                                           if v._node is not None}
-    found: list = [None] * (0 if variables is None else len(variables))
+    to_buffers = variables is None
+    wanted = {} if to_buffers else {(v._node, v._oidx): i for i, v in enumerate(variables)
+                                    if v._node is not None}
+    found: list = [None] * (0 if to_buffers else len(variables))
+    grads: dict = {}  # node -> per-output gradient list, for nodes waiting in the heap
+    leaves: dict = {}  # Variable -> _LeafSum (backward) or summed NDArray (grad)
+    heap: list = []
+    node, inputs, dxs = None, heads, head_grads  # the heads' gradients are delivered like a node's
     with _Scope(create_graph, train):
-        while heap:
+        while True:
+            for x, dx in zip(inputs, dxs, strict=False):
+                if dx is None or x is None:
+                    continue
+                target = x._node
+                if target is None:
+                    continue
+                if dx._data.shape != x._data.shape:
+                    dx = dx._sum_to_shape(x._data.shape)
+                if type(target) is Variable:
+                    prev = leaves.get(target)
+                    if not to_buffers:
+                        leaves[target] = dx if prev is None else prev + dx
+                    elif prev is None:
+                        if target.grad_req != "null" and target.grad is not None:
+                            leaves[target] = _LeafSum(dx._data)
+                    else:
+                        prev.add(dx._data)
+                    continue
+                slot = grads.get(target)
+                if slot is None:
+                    slot = grads[target] = [None] * target.nout
+                    heappush(heap, (target.seq, target))
+                    slot[x._oidx] = dx
+                else:
+                    prev = slot[x._oidx]
+                    slot[x._oidx] = dx if prev is None else prev + dx
+            if node is not None and not retain_graph:
+                node.inputs = node.outputs = None
+            if not heap:
+                break
             node = heappop(heap)[1]
             gs = grads.pop(node)
             if wanted:
@@ -213,32 +270,14 @@ def _run(heads: Sequence, head_grads: Sequence | None, variables: Sequence | Non
             if len(dxs) != len(inputs):
                 raise MXNetError(f"the gradient rule of {node.op.name} returned {len(dxs)} gradients for "
                                  f"{len(inputs)} inputs")
-            for x, dx in zip(inputs, dxs, strict=False):
-                if dx is None or x is None or x._node is None:
-                    continue
-                if dx._data.shape != x._data.shape:
-                    dx = dx._sum_to_shape(x._data.shape)
-                deliver(x._node, x._oidx, dx)
-            if not retain_graph:
-                node.inputs = node.outputs = None
-    if variables is None:
-        for var, g in leaves.items():
-            _write_leaf(var, g)
+    if to_buffers:
+        for var, total in leaves.items():
+            total.write(var)
         return None
     for (node, _), pos in wanted.items():
         if type(node) is Variable:
             found[pos] = leaves.get(node)
     return [g if g is not None else v.zeros_like() for g, v in zip(found, variables, strict=True)]
-
-
-def _write_leaf(var: Variable, g: Any) -> None:
-    if var.grad_req == "null" or var.grad is None:
-        return
-    var.fresh = True
-    if var.grad_req == "add":
-        var.grad._data += g._data
-    else:
-        var.grad._data[...] = g._data
 
 
 def backward(heads: Any, head_grads: Any = None, retain_graph: bool = False,

@@ -176,6 +176,31 @@ def test_grad_req_add_and_null():
         nd.array([1.0]).attach_grad(grad_req="sometimes")
 
 
+@pytest.mark.parametrize("uses", [1, 2, 3, 4, 7])
+@pytest.mark.parametrize("grad_req", ["write", "add"])
+def test_a_leaf_used_many_times_sums_every_gradient_into_its_buffer(uses, grad_req):
+    x = nd.array([1.0, -2.0, 3.0])
+    x.attach_grad(grad_req=grad_req)
+    buffer = x.grad
+    buffer[:] = 10.0
+    with autograd.record():
+        y = sum((x * (k + 1.0) for k in range(uses)), start=nd.zeros(3))
+    y.backward()
+    assert x.grad is buffer
+    expected = uses * (uses + 1) / 2 + (10.0 if grad_req == "add" else 0.0)
+    np.testing.assert_allclose(x.grad.asnumpy(), [expected] * 3)
+
+
+def test_head_gradient_lists_are_left_as_given():
+    x = _var([1.0, 2.0])
+    with autograd.record():
+        y = x * 3
+    head_grads = [None]
+    autograd.backward([y], head_grads)
+    assert head_grads == [None]
+    np.testing.assert_allclose(x.grad.asnumpy(), [3.0, 3.0])
+
+
 def test_mark_variables_uses_the_given_buffers():
     x, gx = nd.array([1.0, 2.0]), nd.zeros(2)
     autograd.mark_variables([x], [gx], grad_reqs="write")
