@@ -224,7 +224,7 @@ def _run(heads: Sequence, head_grads: Sequence | None, variables: Sequence | Non
     node, inputs, dxs = None, heads, head_grads  # the heads' gradients are delivered like a node's
     with _Scope(create_graph, train):
         while True:
-            for x, dx in zip(inputs, dxs, strict=False):
+            for x, dx in zip(inputs, dxs):  # noqa: B905 (lengths checked; strict= costs a keyword call)
                 if dx is None or x is None:
                     continue
                 target = x._node

@@ -28,21 +28,18 @@ def _is_int(x) -> bool:
 _CONSTANTS: dict = {}  # (scalar, dtype) -> read-only 0-d array
 
 
-def _scalar(x, s):
-    """``s`` in ``x``'s dtype, as a cached 0-d array: NumPy runs an array operand on a small array twice as
-    fast as a Python number. Floats round as NumPy rounds a Python float (overflow gives inf quietly, as in
-    MXNet); integers are cast as C does (truncation toward zero, then wrap-around), as MXNet casts its
-    double ``scalar`` parameter."""
-    key = (s, x.dtype)
-    const = _CONSTANTS.get(key)
-    if const is None:
-        with np.errstate(all="ignore"):
-            const = np.array(s, dtype=np.float64).astype(x.dtype)
-        const.flags.writeable = False
-        if s != 0:  # 0.0 and -0.0 are equal keys; zeros are not cached so that each keeps its sign
-            if len(_CONSTANTS) >= 4096:
-                _CONSTANTS.clear()
-            _CONSTANTS[key] = const
+def _constant(s, dtype):
+    """``s`` in ``dtype`` as a cached read-only 0-d array: NumPy runs an array operand on a small array
+    twice as fast as a Python number. Floats round as NumPy rounds a Python float (overflow gives inf
+    quietly, as in MXNet); integers are cast as C does (truncation toward zero, then wrap-around), as MXNet
+    casts its double ``scalar`` parameter."""
+    with np.errstate(all="ignore"):
+        const = np.array(s, dtype=np.float64).astype(dtype)
+    const.flags.writeable = False
+    if s != 0:  # 0.0 and -0.0 are equal keys; zeros are not cached so that each keeps its sign
+        if len(_CONSTANTS) >= 4096:
+            _CONSTANTS.clear()
+        _CONSTANTS[s, dtype] = const
     return const
 
 
@@ -245,7 +242,8 @@ def _scalar_op(name, alias, forward, vjp):
     def op(data, *, scalar=1.0, is_int=True):
         if not is_int and _is_int(data):  # NumPy-style promotion: integer data with a float scalar -> float64
             data = data.astype(np.float64)
-        return forward(data, _scalar(data, scalar))
+        const = _CONSTANTS.get((scalar, data.dtype))  # inline: the hot path of every array-scalar operator
+        return forward(data, const if const is not None else _constant(scalar, data.dtype))
     op.__name__ = name
     op.__doc__ = f"Applies ``{name[1:-7]}`` between an array and a scalar, element-wise."
     defop(name, vjp=vjp, aliases=(alias,), save_outputs=name in _SAVES_OUTPUT)(op)

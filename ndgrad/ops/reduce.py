@@ -20,8 +20,8 @@ def reduce_axes(name: str, ndim: int | tuple, axis, exclude: bool = False) -> tu
 
     ``ndim`` may be the input's shape, which error messages then show.
     """
-    what = f"shape {tuple(ndim)}" if isinstance(ndim, tuple) else f"{ndim} dimensions"
-    ndim = len(ndim) if isinstance(ndim, tuple) else ndim
+    shape = ndim if isinstance(ndim, tuple) else None
+    ndim = len(ndim) if shape is not None else ndim
     if axis is None or axis == ():
         return tuple(range(ndim))
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
@@ -29,13 +29,17 @@ def reduce_axes(name: str, ndim: int | tuple, axis, exclude: bool = False) -> tu
     for a in axes:
         a = int(a)
         if not -ndim <= a < max(ndim, 1):
-            raise MXNetError(f"{name}: axis {a} is out of range for an input of {what}")
+            raise MXNetError(f"{name}: axis {a} is out of range for an input of {_what(shape, ndim)}")
         norm.append(a % ndim if ndim else 0)
     if len(set(norm)) != len(norm):
-        raise MXNetError(f"{name}: axis {axis} repeats an axis (input of {what})")
+        raise MXNetError(f"{name}: axis {axis} repeats an axis (input of {_what(shape, ndim)})")
     if exclude:
         return tuple(i for i in range(ndim) if i not in norm)
     return tuple(sorted(norm))
+
+
+def _what(shape: tuple | None, ndim: int) -> str:
+    return f"shape {shape}" if shape is not None else f"{ndim} dimensions"
 
 
 def _keepdims_shape(shape: tuple, axes: tuple) -> tuple:
@@ -78,14 +82,14 @@ def _count(node: Node) -> int:
 def sum(data, *, axis=None, keepdims=False, exclude=False):
     """Computes the sum of array elements over given axes."""
     axes = reduce_axes("sum", data.shape, axis, exclude)
-    return _finish(np.sum(data, axis=axes, keepdims=keepdims, dtype=data.dtype), keepdims)
+    return _finish(data.sum(axis=axes, keepdims=keepdims, dtype=data.dtype), keepdims)
 
 
 @defop(vjp=lambda n, g: _expand(n, g) / _count(n), fluent=True)
 def mean(data, *, axis=None, keepdims=False, exclude=False):
     """Computes the mean of array elements over given axes."""
     axes = reduce_axes("mean", data.shape, axis, exclude)
-    return _finish(np.mean(data, axis=axes, keepdims=keepdims), keepdims, data.dtype)
+    return _finish(data.mean(axis=axes, keepdims=keepdims), keepdims, data.dtype)
 
 
 # MXNet's rule is out / x (NaN where x == 0 and the product is 0); kept for parity
@@ -93,7 +97,7 @@ def mean(data, *, axis=None, keepdims=False, exclude=False):
 def prod(data, *, axis=None, keepdims=False, exclude=False):
     """Computes the product of array elements over given axes."""
     axes = reduce_axes("prod", data.shape, axis, exclude)
-    return _finish(np.prod(data, axis=axes, keepdims=keepdims, dtype=data.dtype), keepdims)
+    return _finish(data.prod(axis=axes, keepdims=keepdims, dtype=data.dtype), keepdims)
 
 
 def _not_nan(x):
@@ -144,8 +148,8 @@ def _extreme(name, npfn, alias):
     defop(name, vjp=_extreme_vjp, save_outputs=True, fluent=True, aliases=(alias,))(op)
 
 
-_extreme("max", np.max, "max_axis")
-_extreme("min", np.min, "min_axis")
+_extreme("max", lambda x, **kw: x.max(**kw), "max_axis")
+_extreme("min", lambda x, **kw: x.min(**kw), "min_axis")
 
 
 def _norm_vjp(n, g):
@@ -163,10 +167,10 @@ def norm(data, *, ord=2, axis=None, out_dtype=None, keepdims=False):
         raise MXNetError(f"norm: ord must be 1 or 2, got {ord} (input shape {data.shape})")
     axes = reduce_axes("norm", data.shape, axis)
     if ord == 1:
-        res = np.sum(np.abs(data), axis=axes, keepdims=keepdims)
+        res = np.abs(data).sum(axis=axes, keepdims=keepdims)
     else:
-        res = np.sqrt(np.sum(np.square(data, dtype=np.float64 if data.dtype.kind in "iub" else None),
-                             axis=axes, keepdims=keepdims))
+        res = np.sqrt(np.square(data, dtype=np.float64 if data.dtype.kind in "iub" else None)
+                      .sum(axis=axes, keepdims=keepdims))
     dt = data.dtype if out_dtype is None else np_dtype(out_dtype)
     return _finish(res, keepdims, dt)
 
@@ -307,5 +311,5 @@ def _sum_to_shape(data, *, shape=()):
     """Sums ``data`` down to ``shape`` (which it was broadcast from): the engine's broadcasting rule."""
     lead = data.ndim - len(shape)
     axes = tuple(range(lead)) + tuple(lead + i for i, d in enumerate(shape) if d == 1 and data.shape[lead + i] != 1)
-    res = np.sum(data, axis=axes, keepdims=True) if axes else data
+    res = data.sum(axis=axes, keepdims=True) if axes else data
     return res.reshape(shape)
