@@ -105,7 +105,7 @@ _BINARY = [
     ("broadcast_sub", ("broadcast_minus",), "elemwise_sub", ("_minus", "_sub", "_Minus"), np.subtract,
      lambda n, g: (g, -g), False),
     ("broadcast_mul", (), "elemwise_mul", ("_mul", "_Mul"), np.multiply,
-     lambda n, g: (_times(g, _b(n)), _times(g, _a(n))), False),
+     lambda n, g: (grad_times(g, _b(n)), grad_times(g, _a(n))), False),
     ("broadcast_div", (), "elemwise_div", ("_div", "_Div"), _divide,
      lambda n, g: (g / _b(n), -(g * _a(n)) / F.square(_b(n))), False),
     ("broadcast_mod", (), "_mod", ("_Mod",), _mod, lambda n, g: (g, -(g * F.floor(_a(n) / _b(n)))), False),
@@ -129,7 +129,7 @@ _BINARY = [
 ]
 
 
-def _times(g, y):
+def grad_times(g, y):
     """``g * y``, without the pass over memory when ``g`` is a broadcast 1 (the head of ``loss.sum()``)."""
     d = g._data
     if d.size > 1 and not any(d.strides) and d.shape == y.shape and d.dtype == y.dtype and d.flat[0] == 1:
@@ -206,7 +206,7 @@ def _power_scalar(x, s):
 def _power_scalar_vjp(n, g):
     x, s = _a(n), _s(n)
     if s == 2:  # the common square: two passes instead of three
-        return g * (x * 2.0)
+        return grad_times(g, x * 2.0)
     return g * (x ** (s - 1) * s)
 _hypot32 = _in_float32(np.hypot)
 

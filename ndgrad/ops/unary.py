@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from ..base import MXNetError
+from .binary import grad_times
 from .registry import defop
 from .registry import fn as F
 
@@ -238,7 +239,7 @@ _TABLE = [
      "Returns element-wise cube-root value of the input.", _Y),
     ("rcbrt", _fm(lambda x: 1 / np.cbrt(x)), lambda n, g: g * _y(n) / _x(n) * (-1.0 / 3.0),
      "Returns element-wise inverse cube-root value of the input.", _Y),
-    ("exp", _fm(np.exp), lambda n, g: g * _y(n), "Returns element-wise exponential value of the input.", _Y),
+    ("exp", _fm(np.exp), lambda n, g: grad_times(g, _y(n)), "Returns element-wise exponential value of the input.", _Y),
     ("expm1", _fm(np.expm1), lambda n, g: g * (_y(n) + 1.0), "Returns ``exp(x) - 1`` computed element-wise.", _Y),
     ("log", _fm(np.log), lambda n, g: g / _x(n), "Returns element-wise natural logarithmic value of the input.", {}),
     ("log10", _fm(np.log10), lambda n, g: g / (_x(n) * _LN10), "Returns element-wise base-10 logarithm.", {}),
