@@ -13,6 +13,7 @@ with deferred shapes implement.
 from __future__ import annotations
 
 import json
+import math
 import re
 import threading
 import warnings
@@ -20,13 +21,11 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
-
 from .. import ndarray as nd
 from ..base import MXNetError
 from ..ndarray import NDArray
 from ..ndarray.io import atomic_write
-from .parameter import DeferredInitializationError, Parameter, ParameterDict, _GluonAssertionError, _brief
+from .parameter import DeferredInitializationError, Parameter, ParameterDict, _brief, _GluonAssertionError
 
 __all__ = ["Block", "HybridBlock", "SymbolBlock", "HookHandle", "NameManager", "Prefix"]
 
@@ -443,7 +442,7 @@ class Block:
             key = f"{type(block).__name__}-{len(summary)}"
             entry = summary[key] = {"output_shape": shapes(outputs), "n_params": 0, "trainable": 0, "shared": 0}
             for _, p in block.params.items():
-                size = int(np.prod(p.data().shape))
+                size = math.prod(p.data().shape)
                 entry["n_params"] += size
                 entry["trainable"] += 0 if p.grad_req == "null" else size
                 if p in seen:

@@ -5,6 +5,7 @@ and by the scalar ``weight``, averaged over every axis but ``batch_axis``.
 """
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -140,7 +141,7 @@ class SoftmaxCrossEntropyLoss(Loss):
             pred = F.log_softmax(pred, axis=self._axis)
         if self._sparse_label:
             expected = pred.shape[:self._axis % pred.ndim] + pred.shape[self._axis % pred.ndim + 1:]
-            if label.size != int(np.prod(expected)):
+            if label.size != math.prod(expected):
                 raise MXNetError(f"{self.name}: sparse labels of shape {label.shape} do not match the prediction "
                                  f"of shape {pred.shape}: expected one class index per sample, shape {expected}")
             loss = -F.pick(pred, label.reshape(expected), axis=self._axis, keepdims=True)

@@ -16,6 +16,7 @@ forward keeps its columns as a hidden output while recording so the weight gradi
 """
 from __future__ import annotations
 
+import math
 import sys
 import threading
 
@@ -217,7 +218,7 @@ _WIDE = 64
 
 
 def _batch_last(geo: Geometry, channels: int) -> bool:
-    return (channels // geo.num_group) * int(np.prod(geo.kernel)) >= _WIDE
+    return (channels // geo.num_group) * math.prod(geo.kernel) >= _WIDE
 
 
 def _batch_last_input(x, geo: Geometry):
@@ -237,7 +238,7 @@ def _im2col(x, geo: Geometry, out_sp: tuple):
     """The columns of ``x``: one copy of a strided window view, in the layout ``_batch_last`` picks."""
     n, c = x.shape[:2]
     nd, g = geo.nd, geo.num_group
-    rows = (c // g) * int(np.prod(geo.kernel))
+    rows = (c // g) * math.prod(geo.kernel)
     if _batch_last(geo, c):
         xt = _batch_last_input(x, geo)
         s = xt.strides
@@ -252,7 +253,7 @@ def _im2col(x, geo: Geometry, out_sp: tuple):
     perm = (0, 1, *range(2 + nd, 2 + 2 * nd), *range(2, 2 + nd))  # (N, C, *K, *O)
     cols = empty_buffer(x, (n, c, *geo.kernel, *out_sp), x.dtype)
     cols[...] = win.transpose(perm)
-    return cols.reshape(n, g, rows, int(np.prod(out_sp)))  # (N, G, C/G*K, P)
+    return cols.reshape(n, g, rows, math.prod(out_sp))  # (N, G, C/G*K, P)
 
 
 def _batch_last_grad(gy, groups: int):
@@ -309,7 +310,7 @@ def conv_data_grad(gy, w, geo: Geometry, data_shape: tuple):
         for k in window_offsets(geo.kernel):
             dxt[(slice(None), *offset_slices(k, out_sp, geo.stride, geo.dilate))] += dcols[(slice(None), *k)]
         return xp.ascontiguousarray(dxt[(slice(None), *crop)].transpose((nd + 1, *range(nd + 1))))
-    dcols = empty_buffer(gy, (n, grp, wm.shape[2], int(np.prod(out_sp))), dtype)
+    dcols = empty_buffer(gy, (n, grp, wm.shape[2], math.prod(out_sp)), dtype)
     xp.matmul(wm.swapaxes(1, 2), gy.reshape(n, grp, f // grp, -1), out=dcols)  # (N, G, C/G*K, P)
     return col2im_raw(dcols.reshape((n, c, *geo.kernel, *out_sp)), geo, data_shape)
 
@@ -673,7 +674,7 @@ def im2col(data, *, kernel=(), stride=(), dilate=(), pad=()):
     nd = geo.nd
     win = windows(pad_input(data, geo.pad, geo.pad), out_sp, geo.kernel, geo.stride, geo.dilate)
     cols = xp_of(data).ascontiguousarray(win.transpose((0, 1, *range(2 + nd, 2 + 2 * nd), *range(2, 2 + nd))))
-    return cols.reshape(data.shape[0], -1, int(np.prod(out_sp)))
+    return cols.reshape(data.shape[0], -1, math.prod(out_sp))
 
 
 @defop(vjp=lambda n, g: F.im2col(g, **_window_attrs(n.attrs)))
@@ -686,10 +687,10 @@ def col2im(data, *, output_size=(), kernel=(), stride=(), dilate=(), pad=()):
         raise MXNetError(f"col2im: input must be 3-D (N, C * prod(kernel), L), got shape {data.shape}")
     size = tuple(int(s) for s in ((output_size,) if isinstance(output_size, (int, np.integer)) else output_size))
     geo = Geometry("col2im", len(size) + 2, kernel, stride, dilate, pad, 1)
-    k = int(np.prod(geo.kernel))
+    k = math.prod(geo.kernel)
     out_sp = geo.out_shape(size)
-    if data.shape[1] % k or data.shape[2] != int(np.prod(out_sp)):
+    if data.shape[1] % k or data.shape[2] != math.prod(out_sp):
         raise MXNetError(f"col2im: input of shape {data.shape} does not fit kernel {geo.kernel} and "
-                         f"output_size {size} (expected (N, C * {k}, {int(np.prod(out_sp))}))")
+                         f"output_size {size} (expected (N, C * {k}, {math.prod(out_sp)}))")
     n, c = data.shape[0], data.shape[1] // k
     return col2im_raw(data.reshape((n, c, *geo.kernel, *out_sp)), geo, (n, c, *size))

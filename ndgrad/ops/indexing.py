@@ -8,6 +8,7 @@ truncated toward zero, as MXNet casts them.
 from __future__ import annotations
 
 import builtins
+import math
 
 import numpy as np
 
@@ -244,7 +245,7 @@ def take(a, indices, *, axis=0, mode="clip"):
 
 
 def _batch_take_key(shape, indices):
-    rows = int(np.prod(shape[:-1])) if len(shape) > 1 else 1
+    rows = math.prod(shape[:-1]) if len(shape) > 1 else 1
     idx = _bound("batch_take", indices, shape[-1], "clip").reshape(-1)
     if idx.size != rows:
         raise MXNetError(f"batch_take: indices of shape {np.shape(indices)} must have one entry per row of "
@@ -270,7 +271,7 @@ def _pick_key(shape, index, axis, mode):
     axis = _norm_axis("pick", axis, len(shape))
     rest = shape[:axis] + shape[axis + 1:]
     idx = np.asarray(index)
-    if idx.size != int(np.prod(rest)):
+    if idx.size != math.prod(rest):
         raise MXNetError(f"pick: index of shape {idx.shape} does not match data {shape} without axis {axis}")
     idx = _bound("pick", idx.reshape(rest), shape[axis], mode)
     grids = np.ogrid[tuple(np.s_[:d] for d in rest)] if rest else []

@@ -7,6 +7,8 @@ MXNet's own backward kernels); for the symmetric-input ops (potrf, syevd) the gr
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..base import MXNetError
@@ -20,8 +22,8 @@ def _as_matrix(shape: tuple, rows_first: bool) -> tuple[int, int]:
     if len(shape) <= 1:
         return (1, shape[0]) if not rows_first else (shape[0], 1) if shape else (1, 1)
     if rows_first:
-        return shape[0], int(np.prod(shape[1:]))
-    return int(np.prod(shape[:-1])), shape[-1]
+        return shape[0], math.prod(shape[1:])
+    return math.prod(shape[:-1]), shape[-1]
 
 
 def _dot_vjp(n, g):

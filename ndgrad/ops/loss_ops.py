@@ -8,6 +8,8 @@ recorded backward pass gives the true second derivative of that loss. Labels get
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..backend import to_device, to_host
@@ -48,7 +50,7 @@ def _softmax_output_labels(data, label, multi, preserve):
     if preserve:
         return label.reshape(shape[:-1]), -1, shape
     # MXNet reads the first batch-size labels (its label shape for N-D data is (N, d1) but only N are used)
-    return label.reshape(-1)[:shape[0]], -1, (shape[0], int(np.prod(shape[1:])))
+    return label.reshape(-1)[:shape[0]], -1, (shape[0], math.prod(shape[1:]))
 
 
 def _softmax_output_target(data, label, at):
@@ -110,7 +112,7 @@ def SoftmaxOutput(data, label, *, grad_scale=1.0, ignore_label=-1.0, multi_outpu
         want = data.shape[:-1]
     else:
         want = data.shape[:1]
-    sizes = {int(np.prod(want))}
+    sizes = {math.prod(want)}
     if not (multi_output or preserve_shape) and data.ndim > 2:
         sizes.add(data.shape[0] * data.shape[1])  # MXNet's own label shape (N, d1) for N-D data
     if label.size not in sizes:

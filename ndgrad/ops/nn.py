@@ -383,7 +383,7 @@ def Dropout(data, *, p=0.5, mode="training", axes=(), cudnn_off=False):
     axes = (axes,) if isinstance(axes, int) else tuple(axes or ())
     mshape = tuple(1 if (i in axes or i - data.ndim in axes) else d for i, d in enumerate(data.shape))
     from ..ndarray import random as _random
-    u = _on(data, _random._unit_float32(int(np.prod(mshape))).reshape(mshape))
+    u = _on(data, _random._unit_float32(math.prod(mshape)).reshape(mshape))
     keep = 1.0 - p
     scale = data.dtype.type(1.0 / keep) if keep > 0 else data.dtype.type(0)
     mask = (u < keep).astype(data.dtype) * scale
@@ -409,7 +409,7 @@ def _normalize_dx_varying(g, x, mean, inv, axes, scale):
 
 
 def _count(shape, axes):
-    return int(np.prod([shape[a] for a in axes])) if axes else 1
+    return math.prod([shape[a] for a in axes]) if axes else 1
 
 
 def _bn_vjp(n, g, g_mean=None, g_inv=None, *rest):

@@ -14,8 +14,19 @@ import math
 import numpy as np
 
 from ..base import MXNetError
-from .conv import (channels_last, first_axes, last_axes, offset_slices, pad_input, to_first, to_last, tuple_attr,
-                   window_offsets, windows, xp_of)
+from .conv import (
+    channels_last,
+    first_axes,
+    last_axes,
+    offset_slices,
+    pad_input,
+    to_first,
+    to_last,
+    tuple_attr,
+    window_offsets,
+    windows,
+    xp_of,
+)
 from .registry import defop
 from .registry import fn as F
 
@@ -96,7 +107,7 @@ class PoolGeometry:
                          (self.out_sp[i] - 1) * self.stride[i] + self.kernel[i]) for i in range(self.nd))
         out = xp.zeros(tuple(data_shape[:2]) + need, dtype=dtype)
         apart = all(s >= k for s, k in zip(self.stride, self.kernel, strict=True))
-        if int(np.prod(self.kernel)) > _LOOP_MAX and apart:
+        if math.prod(self.kernel) > _LOOP_MAX and apart:
             self.windows(out)[...] = whole()
         else:
             for j, k in enumerate(window_offsets(self.kernel)):
@@ -148,7 +159,7 @@ def _offset_views(geo: PoolGeometry, xpad):
 
 def _sum_windows(geo: PoolGeometry, x):
     xpad = geo.padded(x, 0)
-    if int(np.prod(geo.kernel)) > _LOOP_MAX:
+    if math.prod(geo.kernel) > _LOOP_MAX:
         return geo.windows(xpad).sum(axis=tuple(range(2 + geo.nd, 2 + 2 * geo.nd)))
     views = _offset_views(geo, xpad)
     out = next(views).copy()
@@ -162,7 +173,7 @@ def _argmax(geo: PoolGeometry, x):
     xp = xp_of(x)
     fill = -np.inf if np.issubdtype(x.dtype, np.floating) else np.iinfo(x.dtype).min
     xpad = geo.padded(x, fill)
-    if int(np.prod(geo.kernel)) > _LOOP_MAX:
+    if math.prod(geo.kernel) > _LOOP_MAX:
         flat = geo.flat_windows(xpad)
         idx = flat.argmax(axis=-1)
         return xp.take_along_axis(flat, idx[..., None], axis=-1)[..., 0], idx.astype(np.int32)
@@ -311,7 +322,7 @@ def _backward_Pooling_max(grad, index, *, data_shape=(), kernel=(), pool_type="m
     geo = _geometry("_backward_Pooling_max", data_shape, attrs, grad.shape)
     xp = xp_of(grad)
     def whole():
-        flat = xp.zeros((*grad.shape, int(np.prod(geo.kernel))), dtype=grad.dtype)
+        flat = xp.zeros((*grad.shape, math.prod(geo.kernel)), dtype=grad.dtype)
         xp.put_along_axis(flat, index[..., None].astype(np.intp), grad[..., None], axis=-1)
         return flat.reshape(grad.shape + geo.kernel)
 
@@ -336,7 +347,7 @@ def _pool_max_gather(data, index, *, data_shape=(), kernel=(), global_pool=False
     geo = _geometry("_pool_max_gather", data_shape, attrs, index.shape)
     xp = xp_of(data)
     xpad = geo.padded(data, 0)
-    if int(np.prod(geo.kernel)) > _LOOP_MAX:
+    if math.prod(geo.kernel) > _LOOP_MAX:
         flat = geo.flat_windows(xpad)
         return xp.take_along_axis(flat, index[..., None].astype(np.intp), axis=-1)[..., 0]
     out = xp.zeros(index.shape, dtype=data.dtype)

@@ -7,6 +7,8 @@ nothing); ``exclude=True`` reduces the axes *not* listed; a full reduction gives
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..autograd import Node
@@ -75,7 +77,7 @@ def _expand_output(node: Node, index: int = 0):
 
 def _count(node: Node) -> int:
     x = node.inputs[0]
-    return int(np.prod([x.shape[a] for a in _node_axes(node)]))
+    return math.prod([x.shape[a] for a in _node_axes(node)])
 
 
 @defop(vjp=_expand, fluent=True, aliases=("sum_axis",))

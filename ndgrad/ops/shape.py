@@ -8,6 +8,7 @@ have gradients that are themselves registered ops, so every order of derivative 
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 
@@ -107,16 +108,16 @@ def infer_reshape(src: tuple, target: tuple, reverse: bool = False) -> tuple:
         else:
             raise bad(f"invalid shape code {code}")
         j += 1
-    total = int(np.prod(src)) if src else 1
+    total = math.prod(src) if src else 1
     if infer >= 0:
-        known = int(np.prod(out))
+        known = math.prod(out)
         if known == 0 or total == 0:
             raise bad("cannot infer the -1 dimension")
         if infer < len(out):  # past the end MXNet's write is lost and the placeholder 1 stays
             out[infer] = total // known
-    if int(np.prod(out)) != total:
+    if math.prod(out) != total:
         raise bad(f"the result {tuple(reversed(out)) if reverse else tuple(out)} has a different size "
-                  f"({int(np.prod(out))} vs {total})")
+                  f"({math.prod(out)} vs {total})")
     return tuple(reversed(out)) if reverse else tuple(out)
 
 
@@ -152,7 +153,7 @@ def reshape_like(lhs, rhs, *, lhs_begin=None, lhs_end=None, rhs_begin=None, rhs_
     lb, le = _range_shape(lhs.shape, lhs_begin, lhs_end)
     rb, re_ = _range_shape(rhs.shape, rhs_begin, rhs_end)
     new = lhs.shape[:lb] + rhs.shape[rb:re_] + lhs.shape[le:]
-    if int(np.prod(new)) != lhs.size:
+    if math.prod(new) != lhs.size:
         raise MXNetError(f"reshape_like: cannot reshape lhs {lhs.shape} to {new} (from rhs {rhs.shape}): "
                          "sizes differ")
     return _own(lhs.reshape(new), lhs)
@@ -163,7 +164,7 @@ def flatten(data):
     """Flattens the input to 2-D: ``(d0, d1 * d2 * ...)`` (a 1-D input of n elements gives ``(n, 1)``)."""
     if data.ndim == 0:
         raise MXNetError("flatten: input must have at least one dimension")
-    return _own(data.reshape(data.shape[0], int(np.prod(data.shape[1:]))), data)
+    return _own(data.reshape(data.shape[0], math.prod(data.shape[1:])), data)
 
 
 @defop(vjp=lambda n, g: F.reshape(g, shape=n.inputs[0].shape), fluent=True)

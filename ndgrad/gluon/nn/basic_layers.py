@@ -1,6 +1,7 @@
 """Basic layers: containers, Dense, Dropout, normalization layers, Embedding, Flatten, Lambda."""
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -114,7 +115,7 @@ class Dense(HybridBlock):
             self.act = Activation(activation, prefix=activation + "_") if activation is not None else None
 
     def _in_features(self, x: Any) -> int:
-        return int(np.prod(x.shape[1:])) if self._flatten else int(x.shape[-1])
+        return math.prod(x.shape[1:]) if self._flatten else int(x.shape[-1])
 
     def infer_shape(self, x: Any, *args: Any) -> None:
         self.weight.shape = (self._units, self._in_features(x))
