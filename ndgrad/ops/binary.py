@@ -28,6 +28,13 @@ def _is_int(x) -> bool:
 _CONSTANTS: dict = {}  # (scalar, dtype) -> read-only 0-d array
 
 
+def constant(s, dtype):
+    """``s`` in ``dtype`` as a cached read-only 0-d array (see ``_constant``), for forwards that mix arrays
+    and fixed numbers on the hot path."""
+    const = _CONSTANTS.get((s, dtype))
+    return const if const is not None else _constant(s, dtype)
+
+
 def _constant(s, dtype):
     """``s`` in ``dtype`` as a cached read-only 0-d array: NumPy runs an array operand on a small array
     twice as fast as a Python number. Floats round as NumPy rounds a Python float (overflow gives inf
@@ -132,7 +139,9 @@ _BINARY = [
 def grad_times(g, y):
     """``g * y``, without the pass over memory when ``g`` is a broadcast 1 (the head of ``loss.sum()``)."""
     d = g._data
-    if d.size > 1 and not any(d.strides) and d.shape == y.shape and d.dtype == y.dtype and d.flat[0] == 1:
+    strides = d.strides  # a broadcast constant has only zero strides; the last one rules out most arrays fast
+    if (strides and not strides[-1] and not any(strides) and d.size > 1 and d.shape == y.shape
+            and d.dtype == y.dtype and d.flat[0] == 1):
         return y
     return g * y
 

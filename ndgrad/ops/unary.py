@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from ..base import MXNetError
-from .binary import grad_times
+from .binary import constant, grad_times
 from .registry import defop
 from .registry import fn as F
 
@@ -366,7 +366,7 @@ def _backward_tanh_vjp(n, gg):
 @defop(vjp=_backward_tanh_vjp)
 def _backward_tanh(grad, output):
     """The gradient of tanh from its output: ``grad * (1 - y**2)``."""
-    return grad * (1 - np.square(output))
+    return grad * (constant(1, output.dtype) - np.square(output))
 
 
 def _backward_sigmoid_vjp(n, gg):
@@ -377,4 +377,4 @@ def _backward_sigmoid_vjp(n, gg):
 @defop(vjp=_backward_sigmoid_vjp)
 def _backward_sigmoid(grad, output):
     """The gradient of sigmoid from its output: ``grad * y * (1 - y)``."""
-    return grad * output * (1 - output)
+    return grad * output * (constant(1, output.dtype) - output)
