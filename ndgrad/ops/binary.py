@@ -136,14 +136,18 @@ _BINARY = [
 ]
 
 
+def is_broadcast_one(d, like) -> bool:
+    """Whether raw array ``d`` is a broadcast 1 shaped and typed as ``like`` (the head gradient of
+    ``loss.sum()``), so that multiplying by it changes nothing. A broadcast constant has only zero strides;
+    the last stride rules out ordinary arrays fast."""
+    strides = d.strides
+    return (bool(strides) and not strides[-1] and not any(strides) and d.size > 1 and d.shape == like.shape
+            and d.dtype == like.dtype and d.flat[0] == 1)
+
+
 def grad_times(g, y):
-    """``g * y``, without the pass over memory when ``g`` is a broadcast 1 (the head of ``loss.sum()``)."""
-    d = g._data
-    strides = d.strides  # a broadcast constant has only zero strides; the last one rules out most arrays fast
-    if (strides and not strides[-1] and not any(strides) and d.size > 1 and d.shape == y.shape
-            and d.dtype == y.dtype and d.flat[0] == 1):
-        return y
-    return g * y
+    """``g * y``, without the pass over memory when ``g`` is a broadcast 1."""
+    return y if is_broadcast_one(g._data, y) else g * y
 
 
 def _check_dtypes(name, arrays):
@@ -214,8 +218,8 @@ def _power_scalar(x, s):
 
 def _power_scalar_vjp(n, g):
     x, s = _a(n), _s(n)
-    if s == 2:  # the common square: two passes instead of three
-        return grad_times(g, x * 2.0)
+    if s == 2:  # the common square
+        return F._backward_square(g, x)
     return g * (x ** (s - 1) * s)
 _hypot32 = _in_float32(np.hypot)
 

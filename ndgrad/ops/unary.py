@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from ..base import MXNetError
-from .binary import constant, grad_times
+from .binary import _check_dtypes, constant, grad_times, is_broadcast_one
 from .registry import defop
 from .registry import fn as F
 
@@ -195,6 +195,44 @@ def _round_half_away(x):
     return np.where(np.abs(x - t) >= 0.5, t + np.sign(x), t)
 
 
+def _times_in_place(t, grad, name):
+    """``t * grad`` written into ``t``, a temporary the caller owns (the second pass over memory then runs on
+    data still in cache); nothing to do when ``grad`` is a broadcast 1."""
+    _check_dtypes(name, (grad, t))
+    if not is_broadcast_one(grad, t):
+        np.multiply(t, grad, out=t)
+    return t
+
+
+@defop(vjp=lambda n, gg: (F._backward_square(gg, n.inputs[1]), F._backward_square(gg, n.inputs[0])))
+def _backward_square(grad, data):
+    """The gradient of square: ``grad * 2 * data``."""
+    return _times_in_place(np.multiply(data, constant(2, data.dtype)), grad, "_backward_square")
+
+
+def _backward_sin_vjp(n, gg):
+    g, x = n.inputs
+    return F._backward_sin(gg, x), F._backward_cos(gg * g, x)
+
+
+@defop(vjp=_backward_sin_vjp)
+def _backward_sin(grad, data):
+    """The gradient of sin: ``grad * cos(data)``."""
+    return _times_in_place(_cos(data), grad, "_backward_sin")
+
+
+def _backward_cos_vjp(n, gg):
+    g, x = n.inputs
+    return F._backward_cos(gg, x), -F._backward_sin(gg * g, x)
+
+
+@defop(vjp=_backward_cos_vjp)
+def _backward_cos(grad, data):
+    """The gradient of cos: ``-grad * sin(data)``."""
+    t = _times_in_place(_sin(data), grad, "_backward_cos")
+    return np.negative(t, out=t)
+
+
 def _rint_half_down(x):
     # MXNet's rint: floor(x) unless the fraction exceeds one half (so 2.5 -> 2 but -2.5 -> -3)
     f = np.floor(x)
@@ -222,6 +260,9 @@ def _fq(f):
     return _float_math(f, quiet=True)
 
 
+_sin, _cos = _fq(np.sin), _fq(np.cos)
+
+
 # name, forward, gradient rule (g: output gradient), docstring, options
 _TABLE = [
     ("negative", np.negative, lambda n, g: -g, "Numerical negative of the argument, element-wise.", _NF),
@@ -230,7 +271,8 @@ _TABLE = [
     ("sign", np.sign, _zero, "Returns element-wise sign of the input (gradient 0).", {}),
     ("reciprocal", _fm(np.reciprocal), lambda n, g: -g / F.square(_x(n)),
      "Returns the reciprocal of the argument, element-wise.", {}),
-    ("square", np.square, lambda n, g: g * (_x(n) * 2.0), "Returns element-wise squared value of the input.", {}),
+    ("square", np.square, lambda n, g: F._backward_square(g, _x(n)),
+     "Returns element-wise squared value of the input.", {}),
     ("sqrt", _fm(np.sqrt), lambda n, g: g / (_y(n) * 2.0), "Returns element-wise square-root value of the input.",
      _Y),
     ("rsqrt", _fm(lambda x: 1 / np.sqrt(x)), lambda n, g: g * _y(n) * F.square(_y(n)) * -0.5,
@@ -245,8 +287,8 @@ _TABLE = [
     ("log10", _fm(np.log10), lambda n, g: g / (_x(n) * _LN10), "Returns element-wise base-10 logarithm.", {}),
     ("log2", _fm(np.log2), lambda n, g: g / (_x(n) * _LN2), "Returns element-wise base-2 logarithm.", {}),
     ("log1p", _fm(np.log1p), lambda n, g: g / (_x(n) + 1.0), "Returns element-wise ``log(1 + x)``.", {}),
-    ("sin", _fq(np.sin), lambda n, g: g * F.cos(_x(n)), "Computes the element-wise sine of the input array.", {}),
-    ("cos", _fq(np.cos), lambda n, g: -(g * F.sin(_x(n))), "Computes the element-wise cosine of the input array.",
+    ("sin", _sin, lambda n, g: F._backward_sin(g, _x(n)), "Computes the element-wise sine of the input array.", {}),
+    ("cos", _cos, lambda n, g: F._backward_cos(g, _x(n)), "Computes the element-wise cosine of the input array.",
      {}),
     ("tan", _fm(np.tan), lambda n, g: g * (F.square(_y(n)) + 1.0), "Computes the element-wise tangent.", _Y),
     ("arcsin", _fm(np.arcsin), lambda n, g: g * F.rsqrt(1.0 - F.square(_x(n))),
