@@ -9,6 +9,7 @@ buffer. ``None`` stands for "no gradient" everywhere and is never materialised u
 from __future__ import annotations
 
 import itertools
+import sys
 import threading
 from heapq import heappop, heappush
 from collections.abc import Sequence
@@ -158,11 +159,55 @@ _FREED = ("Cannot differentiate node because it is not in a computational graph.
           "want to differentiate the same graph twice, you need to pass retain_graph=True to backward.")
 
 
+def _item_refs(items: list, i: int) -> int:
+    arr = items[i]
+    return sys.getrefcount(arr)
+
+
+def _data_refs(holder: Any) -> int:
+    arr = holder._data
+    return sys.getrefcount(arr)
+
+
+class _Holder:
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Any):
+        self._data = data
+
+
+# The counts CPython reports for an array referenced only by one list, or only by one ``_data`` slot, taken
+# through the same helpers as the checks below. Where reference counts are not exact (free-threaded builds),
+# nothing is reused.
+_ALONE_IN_LIST, _ALONE_IN_SLOT = _item_refs([np.empty(1)], 0), _data_refs(_Holder(np.empty(1)))
+_REUSE = getattr(sys, "_is_gil_enabled", lambda: True)()
+
+
+def _private(arr: Any, refs: int, alone: int) -> bool:
+    """Whether raw array ``arr`` may be written or adopted by the engine: a NumPy array owning its memory
+    (no view of it exists, or its count would be higher) that nothing else refers to, as NumPy decides
+    when it reuses a temporary. ``refs`` is its count taken by a helper above, before ``arr`` was loaded."""
+    return (_REUSE and refs == alone and type(arr) is np.ndarray and arr.base is None and arr.flags.writeable
+            and arr.flags.c_contiguous)
+
+
+def _private_item(items: list, i: int) -> bool:
+    refs = _item_refs(items, i)
+    return _private(items[i], refs, _ALONE_IN_LIST)
+
+
+def _private_data(holder: Any) -> bool:
+    refs = _data_refs(holder)
+    return _private(holder._data, refs, _ALONE_IN_SLOT)
+
+
 class _LeafSum:
     """The gradients one leaf receives in a ``backward`` pass, summed as they arrive (raw arrays).
 
     Up to two are held unsummed, so that the last addition writes straight into the leaf's buffer: ``k``
-    gradients cost ``k - 1`` passes over memory for ``grad_req='write'``, and at most three are alive.
+    gradients cost ``k - 1`` passes over memory for ``grad_req='write'``, and at most three are alive. A
+    gradient nobody else holds is summed into in place, and a lone one becomes the buffer itself when the
+    old buffer is just as private (see :func:`_private`): nobody can tell, and a pass is saved.
     """
 
     __slots__ = ("acc", "pending")
@@ -176,27 +221,44 @@ class _LeafSum:
             np.add(self.acc, pending[0], out=self.acc)
             pending[0] = g
         elif len(pending) == 2:
-            self.acc = np.add(pending[0], pending[1])
+            first, second = pending
+            reuse = (_private_item(pending, 0) and first.dtype == second.dtype
+                     and first.shape == second.shape)
+            self.acc = np.add(first, second, out=first if reuse else None)
             self.pending = [g]
         else:
             pending.append(g)
 
     def write(self, var: Variable) -> None:
-        buf = var.grad._data
-        parts = self.pending if self.acc is None else [self.acc, *self.pending]
-        if var.grad_req == "add":
-            for part in parts:
-                buf += part
-        elif len(parts) == 1:
-            buf[...] = parts[0]
-        else:
-            np.add(parts[0], parts[1], out=buf)
         var.fresh = True
+        grad, pending = var.grad, self.pending
+        if var.grad_req == "add":
+            buf = grad._data
+            for part in ([] if self.acc is None else [self.acc]) + pending:
+                buf += part
+            return
+        if self.acc is not None:
+            np.add(self.acc, pending[0], out=self.acc)
+            new = self.acc
+        elif len(pending) == 1 and _private_item(pending, 0):
+            new = pending[0]
+        elif len(pending) == 2:
+            np.add(pending[0], pending[1], out=grad._data)
+            return
+        else:
+            grad._data[...] = pending[0]
+            return
+        # the buffer is checked without a local reference to it, which would count as another holder
+        if _private_data(grad) and new.shape == grad._data.shape and new.dtype == grad._data.dtype:
+            grad._data = new
+        else:
+            grad._data[...] = new
 
 
 def _run(heads: Sequence, head_grads: Sequence | None, variables: Sequence | None, retain_graph: bool,
-         create_graph: bool, train: bool) -> list | None:
-    """Backpropagate from ``heads``; fill leaf buffers, or return gradients for ``variables``.
+         create_graph: bool, train: bool) -> list | dict:
+    """Backpropagate from ``heads``; return each leaf's summed gradients (:class:`_LeafSum`, for
+    ``backward`` to write), or the gradients of ``variables``.
 
     Nodes are created in a topological order, so popping them newest-first from a heap visits each node
     after every consumer has delivered its gradient; a node's gradients are dropped as soon as it is done,
@@ -271,9 +333,7 @@ def _run(heads: Sequence, head_grads: Sequence | None, variables: Sequence | Non
                 raise MXNetError(f"the gradient rule of {node.op.name} returned {len(dxs)} gradients for "
                                  f"{len(inputs)} inputs")
     if to_buffers:
-        for var, total in leaves.items():
-            total.write(var)
-        return None
+        return leaves  # written by backward(), once this frame (which may still refer to them) is gone
     for (node, _), pos in wanted.items():
         if type(node) is Variable:
             found[pos] = leaves.get(node)
@@ -286,7 +346,8 @@ def backward(heads: Any, head_grads: Any = None, retain_graph: bool = False,
     if not isinstance(heads, (list, tuple)):
         heads = [heads]
         head_grads = None if head_grads is None else [head_grads]
-    _run(heads, head_grads, None, retain_graph, False, train_mode)
+    for var, total in _run(heads, head_grads, None, retain_graph, False, train_mode).items():
+        total.write(var)
 
 
 def grad(heads: Any, variables: Any, head_grads: Any = None, retain_graph: bool | None = None,

@@ -36,7 +36,7 @@ def _bound(name: str, idx, n: int, mode: str) -> np.ndarray:
     """Apply MXNet's index ``mode`` ('clip', 'wrap' or 'raise') for an axis of length ``n``."""
     idx = _as_index(idx)
     if mode == "clip":
-        return np.clip(idx, 0, max(n - 1, 0))
+        return np.minimum(np.maximum(idx, 0), max(n - 1, 0))  # two ufuncs: np.clip costs ~10 us a call
     if mode == "wrap":
         return np.mod(idx, n) if n else idx
     if mode == "raise":
@@ -274,8 +274,8 @@ def _pick_key(shape, index, axis, mode):
     if idx.size != math.prod(rest):
         raise MXNetError(f"pick: index of shape {idx.shape} does not match data {shape} without axis {axis}")
     idx = _bound("pick", idx.reshape(rest), shape[axis], mode)
-    grids = np.ogrid[tuple(np.s_[:d] for d in rest)] if rest else []
-    key = list(grids)
+    # np.ogrid's open grid, built directly (ogrid costs ~10 us a call)
+    key = [np.arange(d).reshape([d if j == i else 1 for j in range(len(rest))]) for i, d in enumerate(rest)]
     key.insert(axis, idx)
     return tuple(key)
 

@@ -61,7 +61,9 @@ def dot(lhs, rhs, *, transpose_a=False, transpose_b=False, forward_stype=None):
                          f"(transpose_a={transpose_a}, transpose_b={transpose_b})")
     out_shape = (lhs.shape[1:] if transpose_a else lhs.shape[:-1]) + \
         (rhs.shape[:-1] if transpose_b else rhs.shape[1:])
-    return np.matmul(am, bm).reshape(out_shape or (1,))
+    res = np.matmul(am, bm)
+    out_shape = out_shape or (1,)
+    return res if res.shape == out_shape else res.reshape(out_shape)  # no needless view: the result stays private
 
 
 # ----------------------------------------------------------------------------- helpers

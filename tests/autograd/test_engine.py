@@ -191,6 +191,45 @@ def test_a_leaf_used_many_times_sums_every_gradient_into_its_buffer(uses, grad_r
     np.testing.assert_allclose(x.grad.asnumpy(), [expected] * 3)
 
 
+def test_a_private_gradient_is_adopted_as_the_buffer_without_a_copy():
+    x = _var(np.arange(4.0))
+    grad = x.grad
+    with autograd.record():
+        y = x * 3
+    y.backward()
+    assert x.grad is grad  # the same NDArray, whatever memory it now holds
+    np.testing.assert_allclose(x.grad.asnumpy(), [3.0] * 4)
+    grad[:] = 0  # it is writable and private
+    np.testing.assert_allclose(x.grad.asnumpy(), [0.0] * 4)
+
+
+def test_shared_arrays_are_never_adopted_or_written_by_the_engine():
+    # a buffer that is a view of a larger array keeps receiving the gradient in place
+    flat = nd.zeros(6)
+    x = nd.array([1.0, 2.0, 3.0])
+    autograd.mark_variables([x], [flat[3:6]])
+    with autograd.record():
+        y = x * 2
+    y.backward()
+    np.testing.assert_allclose(flat.asnumpy(), [0, 0, 0, 2, 2, 2])
+    # a head gradient the caller holds, passed straight through to the leaf, is copied, not adopted
+    z = _var([1.0, 2.0, 3.0])
+    head = nd.array([7.0, 8.0, 9.0])
+    with autograd.record():
+        w = z.copy()
+    w.backward(head)
+    z.grad[:] = 0
+    np.testing.assert_allclose(head.asnumpy(), [7.0, 8.0, 9.0])
+    # gradients summed from arrays the graph still holds leave those arrays alone
+    u = _var([1.0, 2.0])
+    with autograd.record():
+        e = nd.exp(u)
+        s = (e + e * 1.0).sum()
+    s.backward(retain_graph=True)
+    np.testing.assert_allclose(e.asnumpy(), np.exp([1.0, 2.0]), rtol=1e-6)
+    np.testing.assert_allclose(u.grad.asnumpy(), 2 * np.exp([1.0, 2.0]), rtol=1e-6)
+
+
 def test_head_gradient_lists_are_left_as_given():
     x = _var([1.0, 2.0])
     with autograd.record():
