@@ -221,6 +221,21 @@ def _batch_last(geo: Geometry, channels: int) -> bool:
     return (channels // geo.num_group) * math.prod(geo.kernel) >= _WIDE
 
 
+_BAND = 8  # images moved per strided copy by _batch_last_into
+
+
+def _batch_last_into(dst, src) -> None:
+    """Copy ``src`` (N, ...) into ``dst`` (..., N). One strided copy runs several times slower when an
+    image spans a multiple of a large power of two bytes (every read then maps to the same cache sets), so
+    such NumPy arrays are copied in bands of a few images."""
+    perm = (*range(1, src.ndim), 0)
+    if not isinstance(src, np.ndarray) or src[:1].nbytes % 1024:
+        dst[...] = src.transpose(perm)
+        return
+    for i in range(0, src.shape[0], _BAND):
+        dst[..., i:i + _BAND] = src[i:i + _BAND].transpose(perm)
+
+
 def _batch_last_input(x, geo: Geometry):
     """``x`` as a (C, *padded spatial, N) array (a pooled temporary)."""
     nd = geo.nd
@@ -230,7 +245,7 @@ def _batch_last_input(x, geo: Geometry):
     if any(geo.pad):
         xt.fill(0)
     inner = tuple(slice(geo.pad[i], geo.pad[i] + x.shape[2 + i]) for i in range(nd))
-    xt[(slice(None), *inner)] = x.transpose((*range(1, nd + 2), 0))
+    _batch_last_into(xt[(slice(None), *inner)], x)
     return xt
 
 
@@ -258,10 +273,9 @@ def _im2col(x, geo: Geometry, out_sp: tuple):
 
 def _batch_last_grad(gy, groups: int):
     """The output gradient (N, F, *O) as (G, F/G, P*N)."""
-    xp = xp_of(gy)
-    f = gy.shape[1]
-    gt = xp.ascontiguousarray(gy.transpose((*range(1, gy.ndim), 0)))
-    return gt.reshape(groups, f // groups, -1)
+    gt = xp_of(gy).empty((*gy.shape[1:], gy.shape[0]), dtype=gy.dtype)
+    _batch_last_into(gt, gy)
+    return gt.reshape(groups, gy.shape[1] // groups, -1)
 
 
 def conv_forward(x, w, geo: Geometry):
@@ -341,8 +355,10 @@ def conv_weight_grad(x, gy, geo: Geometry, weight_shape: tuple, cols=None):
     out_sp = tuple(gy.shape[2:])
     if cols is None or cols.size == 0:
         cols = _im2col(x, geo, out_sp)
-    if cols.ndim == 3:  # (G, C/G*K, P*N): one GEMM
-        return xp.matmul(_batch_last_grad(gy, grp), cols.swapaxes(1, 2)).reshape(weight_shape)
+    if cols.ndim == 3:  # (G, C/G*K, P*N): one GEMM, with the long P*N side as the output's rows (BLAS runs
+        # (C/G*K, P*N) x (P*N, F/G) about twice as fast as the transposed product), then a small transpose
+        dwt = xp.matmul(cols, _batch_last_grad(gy, grp).swapaxes(1, 2))  # (G, C/G*K, F/G)
+        return xp.ascontiguousarray(dwt.swapaxes(1, 2)).reshape(weight_shape)
     p = cols.shape[3]
     gm = gy.reshape(n, grp, f // grp, p)
     # few rows: per-image products (N, G, F/G, C/G*K), summed over images
