@@ -181,17 +181,16 @@ def _argmax(geo: PoolGeometry, x):
     out = views[0].copy()
     for v in views[1:]:
         xp.maximum(out, v, out=out)
-    # the first offset holding the maximum, with whole-array boolean arithmetic (masked writes are slow)
-    found = views[0] == out
-    idx = xp.zeros(out.shape, dtype=np.uint8)
-    new = xp.empty(out.shape, dtype=bool)
-    step = xp.empty(out.shape, dtype=np.uint8)
-    for j, v in enumerate(views[1:], 1):
-        xp.equal(v, out, out=new)
-        xp.greater(new, found, out=new)  # equal here and not at an earlier offset
-        xp.multiply(new, np.uint8(j), out=step)
-        idx += step
-        found |= new
+    # the first offset holding the maximum, by whole-array arithmetic from the last offset back (masked writes
+    # are slow): idx_j = 0 where offset j holds the maximum, else 1 + idx_(j+1); idx_0 is the answer
+    if len(views) == 1:
+        return out, xp.zeros(out.shape, dtype=np.uint8)
+    ne = xp.not_equal(views[-2], out)
+    idx = ne.astype(np.uint8)
+    for v in views[-3::-1]:
+        xp.not_equal(v, out, out=ne)
+        idx += np.uint8(1)
+        xp.multiply(idx, ne, out=idx)
     return out, idx
 
 
