@@ -280,7 +280,7 @@ def _run(heads: Sequence, head_grads: Sequence | None, variables: Sequence | Non
     wanted = {} if to_buffers else {(v._node, v._oidx): i for i, v in enumerate(variables)
                                     if v._node is not None}
     found: list = [None] * (0 if to_buffers else len(variables))
-    grads: dict = {}  # node -> per-output gradient list, for nodes waiting in the heap
+    grads: dict = {}  # node -> its gradient (one output) or per-output list, for nodes waiting in the heap
     leaves: dict = {}  # Variable -> _LeafSum (backward) or summed NDArray (grad)
     heap: list = []
     node, inputs, dxs = None, heads, head_grads  # the heads' gradients are delivered like a node's
@@ -304,14 +304,19 @@ def _run(heads: Sequence, head_grads: Sequence | None, variables: Sequence | Non
                     else:
                         prev.add(dx._data)
                     continue
-                slot = grads.get(target)
-                if slot is None:
-                    slot = grads[target] = [None] * target.nout
+                prev = grads.get(target)
+                if target.nout == 1:  # a single-output node's entry is its gradient itself
+                    if prev is None:
+                        heappush(heap, (target.seq, target))
+                        grads[target] = dx
+                    else:
+                        grads[target] = prev + dx
+                    continue
+                if prev is None:
+                    prev = grads[target] = [None] * target.nout
                     heappush(heap, (target.seq, target))
-                    slot[x._oidx] = dx
-                else:
-                    prev = slot[x._oidx]
-                    slot[x._oidx] = dx if prev is None else prev + dx
+                g = prev[x._oidx]
+                prev[x._oidx] = dx if g is None else g + dx
             if node is not None and not retain_graph:
                 node.inputs = node.outputs = None
             if not heap:
@@ -319,14 +324,14 @@ def _run(heads: Sequence, head_grads: Sequence | None, variables: Sequence | Non
             node = heappop(heap)[1]
             gs = grads.pop(node)
             if wanted:
-                for index, g in enumerate(gs):
+                for index, g in enumerate((gs,) if node.nout == 1 else gs):
                     pos = wanted.get((node, index))
                     if pos is not None:
                         found[pos] = g
             inputs = node.inputs
             if inputs is None:
                 raise MXNetError(_FREED)
-            dxs = node.op.vjp(node, gs[0]) if node.nout == 1 else node.op.vjp(node, *gs)
+            dxs = node.op.vjp(node, gs) if node.nout == 1 else node.op.vjp(node, *gs)
             if type(dxs) is not tuple and type(dxs) is not list:
                 dxs = (dxs,)
             if len(dxs) != len(inputs):
