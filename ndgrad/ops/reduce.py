@@ -83,6 +83,8 @@ def _count(node: Node) -> int:
 @defop(vjp=_expand, fluent=True, aliases=("sum_axis",))
 def sum(data, *, axis=None, keepdims=False, exclude=False):
     """Computes the sum of array elements over given axes."""
+    if axis is None and not keepdims:  # a full sum: shape (1,), without the general bookkeeping
+        return data.sum(keepdims=True, dtype=data.dtype).reshape(1)
     axes = reduce_axes("sum", data.shape, axis, exclude)
     return _finish(data.sum(axis=axes, keepdims=keepdims, dtype=data.dtype), keepdims)
 
@@ -165,6 +167,8 @@ def _norm_vjp(n, g):
 @defop(vjp=_norm_vjp, save_outputs=True, fluent=True)
 def norm(data, *, ord=2, axis=None, out_dtype=None, keepdims=False):
     """Computes the norm (``ord`` 1 or 2) of the array over the given axes (all by default)."""
+    if ord == 2 and axis is None and out_dtype is None and not keepdims and data.dtype.kind == "f":
+        return np.sqrt(np.square(data).sum(keepdims=True)).reshape(1)  # the common full 2-norm, lean
     if ord not in (1, 2):
         raise MXNetError(f"norm: ord must be 1 or 2, got {ord} (input shape {data.shape})")
     axes = reduce_axes("norm", data.shape, axis)
