@@ -3,8 +3,9 @@
     python benchmarks/run.py [--quick] [--json out/bench.json] [--mxnet-python .venv-mxnet/bin/python]
 
 Each workload's framework step and its NumPy floor run alternately in one process, after warm-up; the
-table gives medians (per op where the workload counts ops), the interquartile spread, and the ratio
-ndgrad/floor. With --mxnet-python, the same workload code runs under the real MXNet in a subprocess.
+table gives medians (per op where the workload counts ops) and the ratio ndgrad/floor. With
+--mxnet-python, the same workload code runs under the real MXNet in a subprocess (PyTorch likewise), in
+turn with ndgrad over several rounds; the table gives the medians over the rounds.
 """
 from __future__ import annotations
 
@@ -67,8 +68,6 @@ def measure(name: str, mx, repeats: int) -> dict:
         stats[key] = {"median_s": med / ops, "iqr_s": (q3 - q1) / ops}
     stats["ratio"] = stats["ndgrad"]["median_s"] / stats["floor"]["median_s"]
     stats["ops_per_step"] = ops
-    if name in MEMORY_WORKLOADS:
-        stats["ndgrad"]["peak_bytes"], stats["floor"]["peak_bytes"] = peak_memory(step), peak_memory(floor)
     return stats
 
 
@@ -103,14 +102,33 @@ def _fmt(seconds: float) -> str:
     return f"{seconds * 1e6:9.1f} us" if seconds < 1e-3 else f"{seconds * 1e3:9.2f} ms"
 
 
+def _combine(rounds: list[dict]) -> dict:
+    """One result per workload from several rounds: medians of the times, and the median per-round ratio."""
+    out = {}
+    for name in rounds[0]:
+        rs = [r[name] for r in rounds]
+        res = {key: {"median_s": float(np.median([r[key]["median_s"] for r in rs])),
+                     "iqr_s": float(np.median([r[key]["iqr_s"] for r in rs]))} for key in ("ndgrad", "floor")}
+        res["ratio"] = float(np.median([r["ratio"] for r in rs]))
+        res["round_ratios"] = [r["ratio"] for r in rs]
+        res["ops_per_step"] = rs[0]["ops_per_step"]
+        for key in ("mxnet_s", "torch_s"):
+            if all(key in r for r in rs):
+                res[key] = float(np.median([r[key] for r in rs]))
+        out[name] = res
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repeats")
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, one round")
     parser.add_argument("--json", type=Path, default=None, help="write the results as JSON here")
     parser.add_argument("--mxnet-python", default=None, help="python of a venv with mxnet 1.9.1")
     parser.add_argument("--torch-python", default=None, help="python of a venv with torch (CPU)")
     parser.add_argument("--framework", default="ndgrad", help="'mxnet' or 'torch': print its medians as JSON")
     parser.add_argument("--repeats", type=int, default=None)
+    parser.add_argument("--rounds", type=int, default=None,
+                        help="rounds of ndgrad, MXNet and PyTorch in turn (medians over rounds; default 3)")
     parser.add_argument("workloads", nargs="*", default=WORKLOADS)
     args = parser.parse_args()
     repeats = args.repeats or (7 if args.quick else 25)
@@ -127,13 +145,28 @@ def main() -> None:
         return
     import ndgrad
 
-    results = {n: measure(n, ndgrad, repeats if n != "big_elementwise" else max(5, repeats // 3))
+    # The machine's speed drifts over tens of seconds, so each round times ndgrad (against its floor, in
+    # alternation) and then the other frameworks, and the table gives medians over the rounds.
+    rounds = []
+    for _ in range(args.rounds or (1 if args.quick else 3)):
+        res = {n: measure(n, ndgrad, repeats if n != "big_elementwise" else max(5, repeats // 3))
                for n in args.workloads}
-    results = {k: v for k, v in results.items() if v}
-    for framework, python in (("mxnet", args.mxnet_python), ("torch", args.torch_python)):
-        if python:
-            for n, s in measure_other(python, framework, list(results), max(5, repeats // 3)).items():
-                results[n][f"{framework}_s"] = s
+        res = {k: v for k, v in res.items() if v}
+        for framework, python in (("mxnet", args.mxnet_python), ("torch", args.torch_python)):
+            if python:
+                for n, sec in measure_other(python, framework, list(res), max(5, repeats // 3)).items():
+                    res[n][f"{framework}_s"] = sec
+        rounds.append(res)
+    results = _combine(rounds)
+    for name in MEMORY_WORKLOADS:
+        if name in results:
+            step, _ = getattr(workloads, f"make_{name}")(ndgrad)
+            floor, _ = getattr(workloads, f"floor_{name}")()
+            for _ in range(3):  # warm: the first steps also initialise parameters and optimizer states
+                step()
+                floor()
+            results[name]["ndgrad"]["peak_bytes"], results[name]["floor"]["peak_bytes"] = (peak_memory(step),
+                                                                                          peak_memory(floor))
     print(f"{'workload':18}{'ndgrad':>12}{'NumPy floor':>13}{'ratio':>7}{'MXNet 1.9.1':>13}{'PyTorch':>12}"
           f"{'peak MiB':>14}")
     for n, r in results.items():
@@ -142,6 +175,9 @@ def main() -> None:
                 if "peak_bytes" in r["ndgrad"] else "-")
         print(f"{n:18}{_fmt(r['ndgrad']['median_s']):>12}{_fmt(r['floor']['median_s']):>13}"
               f"{r['ratio']:7.2f}{others[0]:>13}{others[1]:>12}{peak:>14}")
+    if len(rounds) > 1:
+        print("ratio per round: " + "; ".join(f"{n} " + ", ".join(f"{x:.2f}" for x in r["round_ratios"])
+                                             for n, r in results.items()))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=1) + "\n")

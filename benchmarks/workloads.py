@@ -1,7 +1,8 @@
 """The benchmark workloads, written as an MXNet user writes them, each beside a hand-written NumPy floor.
 
 Every ``make_*`` takes the framework module (``ndgrad``, or the real ``mxnet`` when run under its venv)
-and returns ``(step, ops_per_step)``; every ``floor_*`` returns the same math in plain NumPy.
+and returns ``(step, ops_per_step)``; every ``floor_*`` returns the same math in plain NumPy. The steps
+return the gradient (or the loss) they computed, so that tests can check both sides do the same work.
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ def make_tiny_ops(mx):
                 y = nd.tanh(y)
                 y = y * x
         y.backward()
+        return x.grad
     return step, TINY_OPS
 
 
@@ -77,6 +79,7 @@ def make_seed_loop(mx):
         with autograd.record():
             y = _seed_f(x)
         y.backward()
+        return x.grad
     return step, SEED_OPS
 
 
@@ -105,6 +108,7 @@ def make_big_elementwise(mx):
             y = (nd.sin(x) * x**2 + nd.exp(-x)).sum()
         y.backward()
         x.grad.wait_to_read()
+        return x.grad
     return step, 1
 
 
@@ -145,6 +149,7 @@ def _gluon_step(mx, net, x, y):
         loss.backward()
         trainer.step(data.shape[0])
         loss.wait_to_read()
+        return loss
     return step, 1
 
 
