@@ -169,18 +169,21 @@ def _sum_windows(geo: PoolGeometry, x):
 
 
 def _argmax(geo: PoolGeometry, x):
-    """Per window, its maximum and the flat offset of its first maximum (padding never wins)."""
+    """Per window, its maximum and the flat offset of its first maximum (padding and NaN never win; an
+    all-NaN window gives NaN, where MXNet gives the lowest float)."""
     xp = xp_of(x)
     fill = -np.inf if np.issubdtype(x.dtype, np.floating) else np.iinfo(x.dtype).min
     xpad = geo.padded(x, fill)
     if math.prod(geo.kernel) > _LOOP_MAX:
         flat = geo.flat_windows(xpad)
+        if fill == -np.inf:  # NaN never wins, as in MXNet: compare against -inf in its place
+            flat = xp.fmax(flat, fill)
         idx = flat.argmax(axis=-1)
         return xp.take_along_axis(flat, idx[..., None], axis=-1)[..., 0], idx.astype(np.int32)
     views = list(_offset_views(geo, xpad))
     out = views[0].copy()
     for v in views[1:]:
-        xp.maximum(out, v, out=out)
+        xp.fmax(out, v, out=out)  # NaN never wins, as in MXNet (and fmax is faster than maximum here)
     # the first offset holding the maximum, by whole-array arithmetic from the last offset back (masked writes
     # are slow): idx_j = 0 where offset j holds the maximum, else 1 + idx_(j+1); idx_0 is the answer
     if len(views) == 1:

@@ -331,7 +331,7 @@ _TABLE = [
     ("trunc", _int_copy(np.trunc), _zero, "Returns the element-wise truncated value of the input (gradient 0).",
      {}),
     # subgradient 0 at 0, as MXNet
-    ("relu", lambda x: np.maximum(x, x.dtype.type(0)), lambda n, g: F._backward_relu(g, _x(n)),
+    ("relu", lambda x: np.maximum(x, x.dtype.type(0)), lambda n, g: F._backward_relu(g, _x(n), keep_nan=True),
      "Computes rectified linear activation: max(x, 0).", {}),
     ("sigmoid", _fm(_sigmoid), lambda n, g: F._backward_sigmoid(g, _y(n)),
      "Computes sigmoid of x element-wise: y = 1 / (1 + exp(-x)).", _Y),
@@ -392,10 +392,16 @@ def hard_sigmoid(data, *, alpha=0.2, beta=0.5):
     return np.clip(data * t(alpha) + t(beta), t(0), t(1))
 
 
-@defop(vjp=lambda n, gg: (F._backward_relu(gg, n.inputs[1]), None))
-def _backward_relu(grad, data):
-    """The gradient of relu: ``grad`` where ``data > 0``, else 0 (one pass, no float mask)."""
-    return np.multiply(grad, data > 0, dtype=grad.dtype)
+@defop(vjp=lambda n, gg: (F._backward_relu(gg, n.inputs[1], keep_nan=n.attrs["keep_nan"]), None))
+def _backward_relu(grad, data, *, keep_nan=False):
+    """The gradient of relu: ``grad`` where ``data > 0``, else 0; NaN where ``data`` is NaN with
+    ``keep_nan`` (MXNet's relu op propagates NaN, its Activation does not)."""
+    res = np.multiply(grad, data > 0, dtype=grad.dtype)
+    if keep_nan and data.dtype.kind == "f":
+        nan = np.isnan(data)
+        if nan.any():
+            res[nan] = np.nan
+    return res
 
 
 # Gradients of the common activations as single ops (one call on the backward path instead of three); each is

@@ -97,6 +97,15 @@ def _ignore_labels(rng):
     return [data, np.array([0, 3, -1, 2, -1, 1], dtype="float32")]
 
 
+def _with_nan(shape):
+    """Uniform data with every fifth element NaN (so no 2x2 window is all NaN)."""
+    def gen(rng):
+        x = rng.uniform(-2, 2, shape).astype("float32")
+        x.flat[::5] = np.nan
+        return [x]
+    return gen
+
+
 CASES = [
     # FullyConnected
     Case("fc", [(4, 3), (5, 3), (5,)], lambda nd, x, w, b: nd.FullyConnected(x, w, b, num_hidden=5), wrt=(0, 1, 2)),
@@ -109,6 +118,12 @@ CASES = [
     # activations
     *[Case(f"act_{a}", [(3, 4)], lambda nd, x, a=a: nd.Activation(x, act_type=a))
       for a in ("relu", "sigmoid", "tanh", "softrelu", "softsign")],
+    # NaN: Activation's relu gives 0, the relu op keeps NaN, max pooling never picks NaN
+    Case("act_relu_nan", None, lambda nd, x: nd.Activation(x, act_type="relu"), gen=_with_nan((3, 5))),
+    Case("relu_nan", None, lambda nd, x: nd.relu(x), gen=_with_nan((3, 5))),
+    Case("maxpool_nan", None, lambda nd, x: nd.Pooling(x, kernel=(2, 2), stride=(2, 2)), gen=_with_nan((2, 2, 4, 6))),
+    Case("maxpool_global_nan", None, lambda nd, x: nd.Pooling(x, kernel=(6, 6), global_pool=True),
+         gen=_with_nan((2, 2, 6, 6))),
     Case("leaky", [(3, 4)], lambda nd, x: nd.LeakyReLU(x, slope=0.1)),
     Case("prelu", [(2, 3, 2), (3,)], lambda nd, x, g: nd.LeakyReLU(x, g, act_type="prelu"), wrt=(0, 1)),
     Case("elu", [(3, 4)], lambda nd, x: nd.LeakyReLU(x, act_type="elu", slope=0.7)),
