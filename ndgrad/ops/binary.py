@@ -28,11 +28,13 @@ def _is_int(x) -> bool:
 _CONSTANTS: dict = {}  # (scalar, dtype) -> read-only 0-d array
 
 
-def constant(s, dtype):
-    """``s`` in ``dtype`` as a cached read-only 0-d array (see ``_constant``), for forwards that mix arrays
-    and fixed numbers on the hot path."""
-    const = _CONSTANTS.get((s, dtype))
-    return const if const is not None else _constant(s, dtype)
+def constant(s, like):
+    """``s`` in the dtype of raw array ``like``, ready to combine with it: a cached read-only 0-d array for
+    NumPy arrays (see ``_constant``), a NumPy scalar for others (CuPy takes those, not host arrays)."""
+    const = _CONSTANTS.get((s, like.dtype))
+    if const is None:
+        const = _constant(s, like.dtype)
+    return const if type(like) is np.ndarray else const[()]
 
 
 def _constant(s, dtype):
@@ -256,7 +258,9 @@ def _scalar_op(name, alias, forward, vjp):
         if not is_int and _is_int(data):  # NumPy-style promotion: integer data with a float scalar -> float64
             data = data.astype(np.float64)
         const = _CONSTANTS.get((scalar, data.dtype))  # inline: the hot path of every array-scalar operator
-        return forward(data, const if const is not None else _constant(scalar, data.dtype))
+        if const is None:
+            const = _constant(scalar, data.dtype)
+        return forward(data, const if type(data) is np.ndarray else const[()])  # CuPy takes NumPy scalars
     op.__name__ = name
     op.__doc__ = f"Applies ``{name[1:-7]}`` between an array and a scalar, element-wise."
     defop(name, vjp=vjp, aliases=(alias,), save_outputs=name in _SAVES_OUTPUT)(op)

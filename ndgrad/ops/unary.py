@@ -207,7 +207,7 @@ def _times_in_place(t, grad, name):
 @defop(vjp=lambda n, gg: (F._backward_square(gg, n.inputs[1]), F._backward_square(gg, n.inputs[0])))
 def _backward_square(grad, data):
     """The gradient of square: ``grad * 2 * data``."""
-    return _times_in_place(np.multiply(data, constant(2, data.dtype)), grad, "_backward_square")
+    return _times_in_place(np.multiply(data, constant(2, data)), grad, "_backward_square")
 
 
 def _backward_sin_vjp(n, gg):
@@ -414,7 +414,7 @@ def _backward_tanh_vjp(n, gg):
 @defop(vjp=_backward_tanh_vjp)
 def _backward_tanh(grad, output):
     """The gradient of tanh from its output: ``grad * (1 - y**2)``."""
-    return grad * (constant(1, output.dtype) - np.square(output))
+    return grad * (constant(1, output) - np.square(output))
 
 
 def _backward_sigmoid_vjp(n, gg):
@@ -425,4 +425,4 @@ def _backward_sigmoid_vjp(n, gg):
 @defop(vjp=_backward_sigmoid_vjp)
 def _backward_sigmoid(grad, output):
     """The gradient of sigmoid from its output: ``grad * y * (1 - y)``."""
-    return grad * output * (constant(1, output.dtype) - output)
+    return grad * output * (constant(1, output) - output)
