@@ -50,6 +50,15 @@ def to_device(arr, device_type: str, device_id: int = 0):
     return to_host(arr)
 
 
+def scatter_add(out, key, values) -> None:
+    """``out[key] += values`` with repeated indices summed (``np.add.at``; ``cupyx.scatter_add`` on GPUs)."""
+    if isinstance(out, np.ndarray):
+        np.add.at(out, key, values)
+    else:
+        import cupyx
+        cupyx.scatter_add(out, key, values)
+
+
 def to_host(arr) -> np.ndarray:
     """A NumPy array holding ``arr``'s values."""
     if isinstance(arr, np.ndarray):

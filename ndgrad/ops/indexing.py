@@ -13,17 +13,30 @@ import math
 import numpy as np
 
 from .. import autograd
+from ..backend import scatter_add, to_host
 from ..base import MXNetError, MXNetIndexError, MXNetValueError
 from ..ndarray.ndarray import NDArray
+from .conv import xp_of
 from .registry import bind_public, defop
 from .registry import fn as F
 
 
 # ----------------------------------------------------------------------------- helpers
 def _as_index(idx) -> np.ndarray:
-    """Integer positions from an index array of any dtype (float truncates toward zero)."""
-    idx = np.asarray(idx)
+    """Integer positions from an index array of any dtype (float truncates toward zero), on the host: keys
+    are host arrays, moved to the data's device only where they index it (``_on``)."""
+    idx = to_host(idx) if hasattr(idx, "__cuda_array_interface__") else np.asarray(idx)
     return idx if idx.dtype.kind in "iu" else idx.astype(np.int64)
+
+
+def _on(data, key):
+    """``key`` with its index arrays on ``data``'s device (CuPy indexes with device arrays only)."""
+    if isinstance(data, np.ndarray):
+        return key
+    xp = xp_of(data)
+    if isinstance(key, tuple):
+        return tuple(xp.asarray(k) if isinstance(k, np.ndarray) else k for k in key)
+    return xp.asarray(key) if isinstance(key, np.ndarray) else key
 
 
 def _norm_axis(name: str, axis: int, ndim: int) -> int:
@@ -90,7 +103,7 @@ def _getitem(data, *, key=()):
         if not any(k is Ellipsis for k in parts):
             key = (*parts, Ellipsis)  # NumPy then returns a view, never a scalar
     try:
-        res = data[key]
+        res = data[_on(data, key)]
     except IndexError as err:
         raise MXNetIndexError(f"_getitem: {err} (index {key!r} into shape {data.shape})") from None
     if basic and not res.flags.c_contiguous:
@@ -105,10 +118,13 @@ def _getitem_backward_vjp(n, g):
 @defop(vjp=_getitem_backward_vjp)
 def _getitem_backward(grad, data, *, key=()):
     """Scatters ``grad`` into zeros shaped like ``data`` at ``key`` (adds where indices repeat)."""
-    out = np.zeros(data.shape, dtype=grad.dtype)
-    target = out[key].shape
+    out = xp_of(grad).zeros(data.shape, dtype=grad.dtype)
+    dkey = _on(out, key)
+    target = out[dkey].shape
     if _is_basic(key):
-        out[key] = grad.reshape(target)
+        out[dkey] = grad.reshape(target)
+    elif not isinstance(out, np.ndarray):
+        scatter_add(out, dkey, grad.reshape(target))
     elif isinstance(key, tuple) and len(key) == 1 and isinstance(key[0], np.ndarray) and key[0].dtype.kind in "iu":
         _add_rows(out, key[0].reshape(-1), grad.reshape(key[0].size, -1))
     else:
@@ -241,7 +257,7 @@ def take(a, indices, *, axis=0, mode="clip"):
     """Takes elements of ``a`` along ``axis`` at ``indices``: output shape a[:axis] + indices + a[axis+1:]."""
     if a.ndim == 0:
         raise MXNetError(f"take: data must have at least one dimension, got shape {a.shape}")
-    return a[_take_key(a.shape, indices, axis, mode)]
+    return a[_on(a, _take_key(a.shape, indices, axis, mode))]
 
 
 def _batch_take_key(shape, indices):
@@ -264,13 +280,13 @@ def _batch_take_vjp(n, g):
 def batch_take(a, indices):
     """Takes one element per row: ``out[i] = a[i, indices[i]]`` (indices clipped)."""
     key = _batch_take_key(a.shape, indices)
-    return a.reshape(-1, a.shape[-1])[key].reshape(np.shape(indices))
+    return a.reshape(-1, a.shape[-1])[_on(a, key)].reshape(indices.shape)
 
 
 def _pick_key(shape, index, axis, mode):
     axis = _norm_axis("pick", axis, len(shape))
     rest = shape[:axis] + shape[axis + 1:]
-    idx = np.asarray(index)
+    idx = _as_index(index)
     if idx.size != math.prod(rest):
         raise MXNetError(f"pick: index of shape {idx.shape} does not match data {shape} without axis {axis}")
     idx = _bound("pick", idx.reshape(rest), shape[axis], mode)
@@ -290,7 +306,7 @@ def pick(data, index, *, axis=-1, keepdims=False, mode="clip"):
     """Picks one element per position along ``axis``, at the positions given by ``index``."""
     if axis is None:
         raise MXNetError("pick: axis=None is not supported by pick yet. Must specify an axis.")
-    res = data[_pick_key(data.shape, index, axis, mode)]
+    res = data[_on(data, _pick_key(data.shape, index, axis, mode))]
     if keepdims:
         res = np.expand_dims(res, _norm_axis("pick", axis, data.ndim))
     return res
@@ -322,7 +338,7 @@ def _nd_key(name, data_shape, indices):
                          None))
 def gather_nd(data, indices):
     """Gathers slices: ``out[y...] = data[indices[0, y...], ..., indices[M-1, y...], ...]``."""
-    return data[_nd_key("gather_nd", data.shape, indices)]
+    return data[_on(data, _nd_key("gather_nd", data.shape, indices))]
 
 
 def _scatter_nd_vjp(n, g):

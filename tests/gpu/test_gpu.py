@@ -20,7 +20,7 @@ GPU = mx.gpu(0)
 
 def _random(spec: OpSpec) -> bool:
     op = OPS.get(spec.name)
-    return op is not None and op.forward.__module__.endswith(".sample")
+    return op is not None and str(op.forward.__module__).endswith(".sample")
 
 
 def _run(spec: OpSpec, ctx) -> tuple[list, list]:
