@@ -51,12 +51,9 @@ def to_device(arr, device_type: str, device_id: int = 0):
 
 
 def scatter_add(out, key, values) -> None:
-    """``out[key] += values`` with repeated indices summed (``np.add.at``; ``cupyx.scatter_add`` on GPUs)."""
-    if isinstance(out, np.ndarray):
-        np.add.at(out, key, values)
-    else:
-        import cupyx
-        cupyx.scatter_add(out, key, values)
+    """``out[key] += values`` with repeated indices summed (``ufunc.at`` of the array's own module: CuPy's
+    ``add.at`` does not go through NumPy's dispatch)."""
+    (np if isinstance(out, np.ndarray) else cupy()).add.at(out, key, values)
 
 
 def to_host(arr) -> np.ndarray:
