@@ -62,17 +62,24 @@ def _node_axes(node: Node) -> tuple:
     return reduce_axes(node.op.name, x.ndim, axis, node.attrs.get("exclude", False))
 
 
+def _broadcast_back(node: Node, y):
+    """``y``, shaped like the reduction's output, broadcast back to the input's shape (recorded); no op where
+    the shapes already agree (a reduction over axes of length 1)."""
+    shape = node.inputs[0].shape
+    kshape = _keepdims_shape(shape, _node_axes(node))
+    if y.shape != kshape:
+        y = F.reshape(y, shape=kshape)
+    return y if kshape == shape else F.broadcast_to(y, shape=shape)
+
+
 def _expand(node: Node, g):
     """The output gradient broadcast back to the input's shape."""
-    x = node.inputs[0]
-    return F.broadcast_to(F.reshape(g, shape=_keepdims_shape(x.shape, _node_axes(node))), shape=x.shape)
+    return _broadcast_back(node, g)
 
 
 def _expand_output(node: Node, index: int = 0):
     """Output ``index`` of a reduction broadcast back to the input's shape (recorded, attached to node)."""
-    x = node.inputs[0]
-    kshape = _keepdims_shape(x.shape, _node_axes(node))
-    return F.broadcast_to(F.reshape(node.output(index), shape=kshape), shape=x.shape)
+    return _broadcast_back(node, node.output(index))
 
 
 def _count(node: Node) -> int:
@@ -89,7 +96,12 @@ def sum(data, *, axis=None, keepdims=False, exclude=False):
     return _finish(data.sum(axis=axes, keepdims=keepdims, dtype=data.dtype), keepdims)
 
 
-@defop(vjp=lambda n, g: _expand(n, g) / _count(n), fluent=True)
+def _mean_vjp(n, g):
+    count = _count(n)
+    return _expand(n, g) if count == 1 else _expand(n, g) / count
+
+
+@defop(vjp=_mean_vjp, fluent=True)
 def mean(data, *, axis=None, keepdims=False, exclude=False):
     """Computes the mean of array elements over given axes."""
     axes = reduce_axes("mean", data.shape, axis, exclude)
