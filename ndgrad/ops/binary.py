@@ -15,6 +15,7 @@ import operator
 
 import numpy as np
 
+from ..autograd import in_graph
 from ..base import MXNetError, MXNetTypeError, numeric_types
 from ..ndarray.ndarray import NDArray
 from .registry import _EMPTY, OPS, bind_public, defop, invoke
@@ -107,14 +108,20 @@ def _power_vjp(n, g):
     return g * b * a ** (b - 1.0), g * a ** b * F.log(a)
 
 
+def _mul_vjp(n, g):
+    a, b = n.inputs
+    if in_graph(a) and in_graph(b):  # both products in one op call: the common x * y of two variables
+        return F._backward_mul(g, a, b)
+    return grad_times(g, b) if in_graph(a) else None, grad_times(g, a) if in_graph(b) else None
+
+
 # broadcast name (aliases), same-shape name (aliases), forward, gradient rule or None, save_outputs
 _BINARY = [
     ("broadcast_add", ("broadcast_plus",), "elemwise_add", ("_plus", "_add", "_Plus", "_grad_add"), np.add,
      lambda n, g: (g, g), False),
     ("broadcast_sub", ("broadcast_minus",), "elemwise_sub", ("_minus", "_sub", "_Minus"), np.subtract,
      lambda n, g: (g, -g), False),
-    ("broadcast_mul", (), "elemwise_mul", ("_mul", "_Mul"), np.multiply,
-     lambda n, g: (grad_times(g, _b(n)), grad_times(g, _a(n))), False),
+    ("broadcast_mul", (), "elemwise_mul", ("_mul", "_Mul"), np.multiply, _mul_vjp, False),
     ("broadcast_div", (), "elemwise_div", ("_div", "_Div"), _divide,
      lambda n, g: (g / _b(n), -(g * _a(n)) / F.square(_b(n))), False),
     ("broadcast_mod", (), "_mod", ("_Mod",), _mod, lambda n, g: (g, -(g * F.floor(_a(n) / _b(n)))), False),
@@ -150,6 +157,23 @@ def is_broadcast_one(d, like) -> bool:
 def grad_times(g, y):
     """``g * y``, without the pass over memory when ``g`` is a broadcast 1."""
     return y if is_broadcast_one(g._data, y) else g * y
+
+
+def _backward_mul_vjp(n, g_a, g_b):
+    g, a, b = n.inputs
+    terms = [t for t in (None if g_a is None else g_a * b, None if g_b is None else g_b * a) if t is not None]
+    dg = terms[0] if len(terms) == 1 else terms[0] + terms[1]
+    return dg, None if g_b is None else g_b * g, None if g_a is None else g_a * g
+
+
+@defop(vjp=_backward_mul_vjp, num_outputs=2)
+def _backward_mul(grad, lhs, rhs):
+    """The gradients of ``lhs * rhs``: ``(grad * rhs, grad * lhs)``, each skipped when ``grad`` is a
+    broadcast 1."""
+    if grad.dtype != lhs.dtype or grad.dtype != rhs.dtype:
+        _check_dtypes("_backward_mul", (grad, lhs, rhs))
+    return (rhs if is_broadcast_one(grad, rhs) else np.multiply(grad, rhs),
+            lhs if is_broadcast_one(grad, lhs) else np.multiply(grad, lhs))
 
 
 def _check_dtypes(name, arrays):

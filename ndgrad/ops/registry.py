@@ -141,8 +141,7 @@ def invoke(op: Op, inputs: tuple, attrs: dict, out: Any = None) -> Any:
         if out is not None:
             return _write_out(op, out, res, node, 0)
         return _NDArray(res, ctx, node, 0)
-    if len(res) != nout:
-        raise MXNetError(f"{op.name}: the forward returned {len(res)} outputs, expected {nout}")
+    _check_count(op, res, nout)
     nvis = nout if op.num_visible is None else op.num_visible(attrs)
     if out is not None:
         outs = out if isinstance(out, (list, tuple)) else (out,)
@@ -153,6 +152,11 @@ def invoke(op: Op, inputs: tuple, attrs: dict, out: Any = None) -> Any:
     if nvis == 1:
         return _NDArray(res[0], ctx, node, 0)
     return [_NDArray(res[i], ctx, node, i) for i in range(nvis)]
+
+
+def _check_count(op: Op, res: Any, nout: int) -> None:
+    if len(res) != nout:
+        raise MXNetError(f"{op.name}: the forward returned {len(res)} outputs, expected {nout}")
 
 
 def _default_ctx() -> Any:
@@ -218,12 +222,13 @@ def defop(name: str | None = None, *, vjp: Callable | None = None, differentiabl
 def _make_public(op: Op, params: list, doc: str | None) -> Callable:
     """Generate ``name(inputs..., attrs..., out=None, name=None)``.
 
-    For a single-output op called on NDArrays without ``out=``, the generated body is ``invoke`` unrolled
-    for this op (the forward called with its attributes as keywords, the node recorded inline): this is the
-    hot path of every small-array op. Any other call goes through ``invoke``.
+    For an op with a fixed number of outputs, all visible, called on NDArrays without ``out=``, the generated
+    body is ``invoke`` unrolled for this op (the forward called with its attributes as keywords, the node
+    recorded inline): this is the hot path of every small-array op. Any other call goes through ``invoke``.
     """
     ns: dict[str, Any] = {"_invoke": invoke, "_op": op, "_EMPTY": _EMPTY, "_fwd": op.forward, "_A": _NDArray,
-                          "_state": _state, "_Node": Node, "_WRAPPED": _WRAPPED_ERRORS, "_failed": _failed}
+                          "_state": _state, "_Node": Node, "_WRAPPED": _WRAPPED_ERRORS, "_failed": _failed,
+                          "_check_count": _check_count}
     sig, inputs, attrs, star = [], [], [], None
     for p in params:
         if p.kind is p.VAR_POSITIONAL:
@@ -241,23 +246,28 @@ def _make_public(op: Op, params: list, doc: str | None) -> Callable:
     attr_expr = "{" + ", ".join(f"{a!r}: {a}" for a in attrs) + "}" if attrs else "_EMPTY"
     pyname = op.name if op.name.isidentifier() else "_op"
     body = ""
-    if inputs and not star and op.num_outputs == 1:
+    nout = op.num_outputs
+    if inputs and not star and type(nout) is int and (nout == 1 or op.num_visible is None):
         first = inputs[0]
         raw_args = ", ".join([f"{i}._data" for i in inputs] + [f"{a}={a}" for a in attrs])
-        record = ""
-        if op.vjp is not None:
-            in_graph = " or ".join(f"{i}._node is not None" for i in inputs)
+        in_graph = " or ".join(f"{i}._node is not None" for i in inputs)
+        if nout == 1:
             saved = "(res,)" if op.save_outputs else "None"
-            record = (f"        if ({in_graph}) and _state.recording:\n"
-                      f"            return _A(res, {first}._ctx, _Node(_op, {in_expr}, {attr_expr}, {saved}, 1, "
-                      f"{first}._ctx), 0)\n")
+            wrapped = "_A(res, ctx, node, 0)"
+        else:
+            saved = "tuple(res)" if op.save_outputs else "None"
+            wrapped = "[" + ", ".join(f"_A(res[{k}], ctx, node, {k})" for k in range(nout)) + "]"
         body = (f"    if out is None and {' and '.join(f'type({i}) is _A' for i in inputs)}:\n"
                 f"        try:\n"
                 f"            res = _fwd({raw_args})\n"
                 f"        except _WRAPPED as err:\n"
                 f"            raise _failed(_op, {in_expr}, err)\n"
-                f"{record}"
-                f"        return _A(res, {first}._ctx, None, 0)\n")
+                + ("" if nout == 1 else f"        _check_count(_op, res, {nout})\n")
+                + f"        ctx, node = {first}._ctx, None\n"
+                + ("" if op.vjp is None else
+                   f"        if ({in_graph}) and _state.recording:\n"
+                   f"            node = _Node(_op, {in_expr}, {attr_expr}, {saved}, {nout}, ctx)\n")
+                + f"        return {wrapped}\n")
     src = (f"def {pyname}({', '.join(sig)}):\n{body}"
            f"    return _invoke(_op, {in_expr}, {attr_expr}, out)\n")
     exec(src, ns)

@@ -44,7 +44,10 @@ _CMP = [("equal", np.equal), ("not_equal", np.not_equal), ("greater", np.greater
         ("logical_and", np.logical_and), ("logical_or", np.logical_or), ("logical_xor", np.logical_xor)]
 _BCAST = [((3, 4), (3, 4)), ((2, 3, 4), (3, 1)), ((1, 4), (3, 1))]
 
-SPECS = []
+SPECS = [
+    OpSpec("_backward_mul", [(3, 4), (3, 4), (3, 4)], lambda g, a, b: (g * b, g * a)),
+    OpSpec("_backward_mul", [(3, 4), (3, 1), (1, 4)], lambda g, a, b: (g * b, g * a), id="broadcast"),
+]
 for a, b in _BCAST:
     tag = f"{a}x{b}"
     for name, _, gen, ref in _ARITH:
