@@ -9,7 +9,7 @@ import numpy as np
 from ndgrad import nd
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "gluon"
-SHARED = Path("/work/shared/mxnet-files")
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "mxnet-files"
 
 
 def golden(name: str) -> tuple[dict, dict]:
