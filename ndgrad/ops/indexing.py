@@ -308,7 +308,8 @@ def pick(data, index, *, axis=-1, keepdims=False, mode="clip"):
         raise MXNetError("pick: axis=None is not supported by pick yet. Must specify an axis.")
     res = data[_on(data, _pick_key(data.shape, index, axis, mode))]
     if keepdims:
-        res = np.expand_dims(res, _norm_axis("pick", axis, data.ndim))
+        ax = _norm_axis("pick", axis, data.ndim)
+        res = res.reshape((*res.shape[:ax], 1, *res.shape[ax:]))
     return res
 
 

@@ -253,8 +253,8 @@ def LeakyReLU(data, gamma=None, *, act_type="leaky", slope=0.25, lower_bound=0.1
 def _softmax_raw(x, axis, temperature):
     if temperature is not None and temperature != 1.0:
         x = x / x.dtype.type(temperature)
-    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
-    return e / np.sum(e, axis=axis, keepdims=True)
+    e = np.exp(x - x.max(axis=axis, keepdims=True))  # array methods: np.max/np.sum add a microsecond each
+    return e / e.sum(axis=axis, keepdims=True)
 
 
 def _length_mask(data, length, axis):
@@ -324,8 +324,8 @@ def log_softmax(data, *, axis=-1, temperature=None, dtype=None, use_length=False
     x = data.astype(_out_dtype("log_softmax", data, dtype), copy=False)
     if temperature is not None and temperature != 1.0:
         x = x / x.dtype.type(temperature)
-    shifted = x - np.max(x, axis=ax, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=ax, keepdims=True))
+    shifted = x - x.max(axis=ax, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=ax, keepdims=True))
 
 
 def _softmin_vjp(n, g):
