@@ -129,7 +129,12 @@ class Node:
     array_cls: Any = None  # NDArray, set by ndgrad.ndarray so that output() can wrap raw arrays
 
     def __init__(self, op: Any, inputs: tuple, attrs: dict, outputs: tuple | None, nout: int, ctx: Any):
-        self.op, self.inputs, self.attrs, self.outputs, self.nout, self.ctx = op, inputs, attrs, outputs, nout, ctx
+        self.op = op  # one statement each: faster than a tuple assignment on this hot path
+        self.inputs = inputs
+        self.attrs = attrs
+        self.outputs = outputs
+        self.nout = nout
+        self.ctx = ctx
         self.seq = _next_seq()
 
     def needs_grad(self, index: int) -> bool:

@@ -26,7 +26,10 @@ class NDArray:
     __array_ufunc__ = None  # NumPy scalars and arrays defer to our reflected operators, as with MXNet
 
     def __init__(self, data: Any, ctx: Context, node: Any = None, oidx: int = 0):
-        self._data, self._ctx, self._node, self._oidx = data, ctx, node, oidx
+        self._data = data  # one statement each: faster than a tuple assignment on this hot path
+        self._ctx = ctx
+        self._node = node
+        self._oidx = oidx
 
     # ----------------------------------------------------------------- attributes
     @property
