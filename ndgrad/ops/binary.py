@@ -384,7 +384,9 @@ def _operator_methods(name, array_op, scalar_op, rscalar_op):
         kind = type(other)
         if kind is array_t:
             return array_fn(self, other)
-        if kind is float or kind is int or isinstance(other, numeric_types):
+        if kind is float:
+            return scalar_fn(self, other)
+        if kind is int or isinstance(other, numeric_types):
             return scalar_fn(self, float(other))
         if isinstance(other, array_t):
             return array_fn(self, other)
