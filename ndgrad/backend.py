@@ -50,10 +50,28 @@ def to_device(arr, device_type: str, device_id: int = 0):
     return to_host(arr)
 
 
+def on_device_of(host, like):
+    """Host array ``host`` where ``like`` lives (itself for NumPy arrays)."""
+    return host if isinstance(like, np.ndarray) else cupy().asarray(host)
+
+
+def device_key(key, like):
+    """An index ``key`` with its host index arrays moved to ``like``'s device (CuPy indexes with device arrays
+    only; keys are built on the host)."""
+    if isinstance(like, np.ndarray):
+        return key
+    if isinstance(key, tuple):
+        return tuple(on_device_of(k, like) if isinstance(k, np.ndarray) else k for k in key)
+    return on_device_of(key, like) if isinstance(key, np.ndarray) else key
+
+
 def scatter_add(out, key, values) -> None:
     """``out[key] += values`` with repeated indices summed (``ufunc.at`` of the array's own module: CuPy's
     ``add.at`` does not go through NumPy's dispatch)."""
-    (np if isinstance(out, np.ndarray) else cupy()).add.at(out, key, values)
+    if isinstance(out, np.ndarray):
+        np.add.at(out, key, values)
+    else:
+        cupy().add.at(out, device_key(key, out), values)
 
 
 def to_host(arr) -> np.ndarray:

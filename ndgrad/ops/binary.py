@@ -83,7 +83,7 @@ def _mod(a, b):
     with np.errstate(all="ignore"):
         res = np.mod(a, b)
         if res.dtype.kind == "f":
-            res = np.where(np.asarray(b) == 0, res.dtype.type(0), res)
+            res = np.where(b == 0, res.dtype.type(0), res)
         return res
 
 
@@ -92,7 +92,7 @@ def _cmp(npfn):
 
 
 def _logic(npfn):
-    return lambda a, b: npfn(np.asarray(a) != 0, np.asarray(b) != 0).astype(np.result_type(a, b))
+    return lambda a, b: npfn(a != 0, b != 0).astype(np.result_type(a, b))
 
 
 def _a(n):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..backend import device_key, to_host
 from ..base import MXNetError
 from ..ndarray.ndarray import NDArray
 from .indexing import _as_index, _norm_axis
@@ -13,7 +14,7 @@ from .registry import fn as F
 
 def _mask_key(ndim, index, axis):
     axis = _norm_axis("boolean_mask", axis, ndim)
-    return (np.s_[:],) * axis + (np.flatnonzero(np.asarray(index).reshape(-1)),)
+    return (np.s_[:],) * axis + (np.flatnonzero(to_host(index).reshape(-1)),)
 
 
 def _boolean_mask_vjp(n, g):
@@ -28,7 +29,7 @@ def boolean_mask(data, index, *, axis=0):
     if np.ndim(index) != 1 or np.shape(index)[0] != data.shape[axis_n]:
         raise MXNetError(f"boolean_mask: index of shape {np.shape(index)} must be 1-D with the length of axis "
                          f"{axis} of data {data.shape}")
-    return data[_mask_key(data.ndim, index, axis)]
+    return data[device_key(_mask_key(data.ndim, index, axis), data)]
 
 
 @defop("_contrib_isnan")

@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from .. import autograd
-from ..backend import scatter_add, to_host
+from ..backend import device_key, on_device_of, scatter_add, to_host
 from ..base import MXNetError, MXNetIndexError, MXNetValueError
 from ..ndarray.ndarray import NDArray
 from .conv import xp_of
@@ -27,16 +27,6 @@ def _as_index(idx) -> np.ndarray:
     are host arrays, moved to the data's device only where they index it (``_on``)."""
     idx = to_host(idx) if hasattr(idx, "__cuda_array_interface__") else np.asarray(idx)
     return idx if idx.dtype.kind in "iu" else idx.astype(np.int64)
-
-
-def _on(data, key):
-    """``key`` with its index arrays on ``data``'s device (CuPy indexes with device arrays only)."""
-    if isinstance(data, np.ndarray):
-        return key
-    xp = xp_of(data)
-    if isinstance(key, tuple):
-        return tuple(xp.asarray(k) if isinstance(k, np.ndarray) else k for k in key)
-    return xp.asarray(key) if isinstance(key, np.ndarray) else key
 
 
 def _norm_axis(name: str, axis: int, ndim: int) -> int:
@@ -103,7 +93,7 @@ def _getitem(data, *, key=()):
         if not any(k is Ellipsis for k in parts):
             key = (*parts, Ellipsis)  # NumPy then returns a view, never a scalar
     try:
-        res = data[_on(data, key)]
+        res = data[device_key(key, data)]
     except IndexError as err:
         raise MXNetIndexError(f"_getitem: {err} (index {key!r} into shape {data.shape})") from None
     if basic and not res.flags.c_contiguous:
@@ -119,7 +109,7 @@ def _getitem_backward_vjp(n, g):
 def _getitem_backward(grad, data, *, key=()):
     """Scatters ``grad`` into zeros shaped like ``data`` at ``key`` (adds where indices repeat)."""
     out = xp_of(grad).zeros(data.shape, dtype=grad.dtype)
-    dkey = _on(out, key)
+    dkey = device_key(key, out)
     target = out[dkey].shape
     if _is_basic(key):
         out[dkey] = grad.reshape(target)
@@ -257,7 +247,7 @@ def take(a, indices, *, axis=0, mode="clip"):
     """Takes elements of ``a`` along ``axis`` at ``indices``: output shape a[:axis] + indices + a[axis+1:]."""
     if a.ndim == 0:
         raise MXNetError(f"take: data must have at least one dimension, got shape {a.shape}")
-    return a[_on(a, _take_key(a.shape, indices, axis, mode))]
+    return a[device_key(_take_key(a.shape, indices, axis, mode), a)]
 
 
 def _batch_take_key(shape, indices):
@@ -280,7 +270,7 @@ def _batch_take_vjp(n, g):
 def batch_take(a, indices):
     """Takes one element per row: ``out[i] = a[i, indices[i]]`` (indices clipped)."""
     key = _batch_take_key(a.shape, indices)
-    return a.reshape(-1, a.shape[-1])[_on(a, key)].reshape(indices.shape)
+    return a.reshape(-1, a.shape[-1])[device_key(key, a)].reshape(indices.shape)
 
 
 def _pick_key(shape, index, axis, mode):
@@ -306,7 +296,7 @@ def pick(data, index, *, axis=-1, keepdims=False, mode="clip"):
     """Picks one element per position along ``axis``, at the positions given by ``index``."""
     if axis is None:
         raise MXNetError("pick: axis=None is not supported by pick yet. Must specify an axis.")
-    res = data[_on(data, _pick_key(data.shape, index, axis, mode))]
+    res = data[device_key(_pick_key(data.shape, index, axis, mode), data)]
     if keepdims:
         ax = _norm_axis("pick", axis, data.ndim)
         res = res.reshape((*res.shape[:ax], 1, *res.shape[ax:]))
@@ -339,7 +329,7 @@ def _nd_key(name, data_shape, indices):
                          None))
 def gather_nd(data, indices):
     """Gathers slices: ``out[y...] = data[indices[0, y...], ..., indices[M-1, y...], ...]``."""
-    return data[_on(data, _nd_key("gather_nd", data.shape, indices))]
+    return data[device_key(_nd_key("gather_nd", data.shape, indices), data)]
 
 
 def _scatter_nd_vjp(n, g):
@@ -419,8 +409,8 @@ def SequenceMask(data, sequence_length=None, *, use_sequence_length=False, value
     lens = _seq_lengths("SequenceMask", data.shape, sequence_length, use_sequence_length, axis)
     t = np.arange(data.shape[axis])
     keep = t[:, None] < lens[None, :] if axis == 0 else t[None, :] < lens[:, None]
-    keep = keep.reshape(keep.shape + (1,) * (data.ndim - 2))
-    return np.where(keep, data, np.asarray(value, dtype=data.dtype)).astype(data.dtype, copy=False)
+    keep = on_device_of(keep.reshape(keep.shape + (1,) * (data.ndim - 2)), data)
+    return np.where(keep, data, data.dtype.type(value)).astype(data.dtype, copy=False)
 
 
 def _seq_last_key(data_shape, sequence_length, use, axis):

@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from ..backend import on_device_of
 from ..base import MXNetError
 from ..ndarray.ndarray import NDArray
 from .registry import defop
@@ -80,7 +81,7 @@ def _T(x):
 
 def _const(raw, like):
     """A constant NDArray (not in the graph) in ``like``'s dtype and context."""
-    return NDArray(np.asarray(raw, dtype=like._data.dtype), like.context)
+    return NDArray(on_device_of(np.asarray(raw, dtype=like._data.dtype), like._data), like.context)
 
 
 def _mm(a, b, ta=False, tb=False, alpha=1.0, axis=-2):
@@ -124,7 +125,7 @@ def _op(x, transpose):
 
 def _batch_scalar(res):
     """Per-matrix results: shape (1,) for a single matrix, as MXNet."""
-    res = np.asarray(res)
+    res = res if hasattr(res, "ndim") else np.asarray(res)
     return res.reshape(1) if res.ndim == 0 else res
 
 
@@ -367,7 +368,7 @@ def _linalg_makediag(A, *, offset=0):
     if A.ndim < 1:
         raise MXNetError(f"makediag: input must have at least 1 dimension, got shape {A.shape}")
     n = A.shape[-1] + abs(offset)
-    out = np.zeros((*A.shape[:-1], n, n), dtype=A.dtype)
+    out = np.zeros_like(A, shape=(*A.shape[:-1], n, n))
     r, c = _diag_idx(n, offset)
     out[..., r, c] = A
     return out
@@ -416,7 +417,7 @@ def _linalg_maketrian(A, *, offset=0, lower=True):
     if A.ndim < 1:
         raise MXNetError(f"maketrian: input must have at least 1 dimension, got shape {A.shape}")
     n = _maketrian_size(A.shape[-1], offset)
-    out = np.zeros((*A.shape[:-1], n, n), dtype=A.dtype)
+    out = np.zeros_like(A, shape=(*A.shape[:-1], n, n))
     r, c = _trian_idx("maketrian", n, offset, lower)
     out[..., r, c] = A
     return out

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..backend import scatter_add
 from ..base import MXNetError, np_dtype
 from .reduce import reduce_axes
 from .registry import defop
@@ -69,7 +70,7 @@ def _scatter_along_axis(data, indices, *, axis=0, size=0):
     out = np.zeros_like(data, shape=shape)
     where = list(np.indices(indices.shape, sparse=True))
     where[axis] = indices.astype(np.int64)
-    np.add.at(out, tuple(where), data)
+    scatter_add(out, tuple(where), data)
     return out
 
 
