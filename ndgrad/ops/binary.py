@@ -15,7 +15,6 @@ import operator
 
 import numpy as np
 
-from ..autograd import in_graph
 from ..base import MXNetError, MXNetTypeError, numeric_types
 from ..ndarray.ndarray import NDArray
 from .registry import _EMPTY, OPS, bind_public, defop, invoke
@@ -109,10 +108,10 @@ def _power_vjp(n, g):
 
 
 def _mul_vjp(n, g):
-    a, b = n.inputs
-    if in_graph(a) and in_graph(b):  # both products in one op call: the common x * y of two variables
+    a, b = n.inputs  # both arrays (the scalar case is _mul_scalar)
+    if a._node is not None and b._node is not None:  # both products in one op call: x * y of two variables
         return F._backward_mul(g, a, b)
-    return grad_times(g, b) if in_graph(a) else None, grad_times(g, a) if in_graph(b) else None
+    return grad_times(g, b) if a._node is not None else None, grad_times(g, a) if b._node is not None else None
 
 
 # broadcast name (aliases), same-shape name (aliases), forward, gradient rule or None, save_outputs
@@ -172,6 +171,9 @@ def _backward_mul(grad, lhs, rhs):
     broadcast 1."""
     if grad.dtype != lhs.dtype or grad.dtype != rhs.dtype:
         _check_dtypes("_backward_mul", (grad, lhs, rhs))
+    strides = grad.strides
+    if not strides or strides[-1]:  # not a broadcast constant: the common case, without the full test
+        return np.multiply(grad, rhs), np.multiply(grad, lhs)
     return (rhs if is_broadcast_one(grad, rhs) else np.multiply(grad, rhs),
             lhs if is_broadcast_one(grad, lhs) else np.multiply(grad, lhs))
 
