@@ -50,6 +50,11 @@ def to_device(arr, device_type: str, device_id: int = 0):
     return to_host(arr)
 
 
+def xp_of(a):
+    """The array module holding raw array ``a`` (NumPy, or CuPy for GPU arrays)."""
+    return np if isinstance(a, np.ndarray) else cupy()
+
+
 def on_device_of(host, like):
     """Host array ``host`` where ``like`` lives (itself for NumPy arrays)."""
     return host if isinstance(like, np.ndarray) else cupy().asarray(host)

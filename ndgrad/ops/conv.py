@@ -23,17 +23,12 @@ import threading
 import numpy as np
 
 from ..autograd import _state, in_graph
-from ..backend import cupy
+from ..backend import xp_of
 from ..base import MXNetError
 from .registry import defop
 from .registry import fn as F
 
 _LAYOUTS = {1: "NCW", 2: "NCHW", 3: "NCDHW"}
-
-
-def xp_of(a):
-    """The array module holding ``a``."""
-    return np if isinstance(a, np.ndarray) else cupy()
 
 
 def as_strided(a, shape, strides):

@@ -13,10 +13,9 @@ import math
 import numpy as np
 
 from .. import autograd
-from ..backend import device_key, on_device_of, scatter_add, to_host
+from ..backend import device_key, on_device_of, scatter_add, to_host, xp_of
 from ..base import MXNetError, MXNetIndexError, MXNetValueError
 from ..ndarray.ndarray import NDArray
-from .conv import xp_of
 from .registry import bind_public, defop
 from .registry import fn as F
 

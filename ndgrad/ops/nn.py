@@ -11,20 +11,10 @@ import math
 import numpy as np
 
 from .. import autograd
-from ..backend import cupy, to_host
+from ..backend import on_device_of, to_host, xp_of
 from ..base import MXNetError, np_dtype
 from .registry import defop
 from .registry import fn as F
-
-
-def _xp(a):
-    """The array module holding ``a`` (NumPy, or CuPy for GPU arrays)."""
-    return np if isinstance(a, np.ndarray) else cupy()
-
-
-def _on(a, raw):
-    """Host array ``raw`` placed where ``a`` lives."""
-    return raw if isinstance(a, np.ndarray) else cupy().asarray(raw)
 
 
 def _const(node, raw):
@@ -141,7 +131,7 @@ def _normal_cdf(x):
     """Phi(x) = (1 + erf(x / sqrt(2))) / 2: exact for float64; float32/16 use the erfc fit (relative error
     ~1e-7 in both tails, 6x faster than the exact per-element erf), computed in float64."""
     if x.dtype == np.float64:
-        erf = _erf_host(x / math.sqrt(2)) if isinstance(x, np.ndarray) else _on(x, _erf_host(to_host(x) / math.sqrt(2)))
+        erf = on_device_of(_erf_host(to_host(x) / math.sqrt(2)), x)
         return 0.5 * (1 + erf)
     x64 = x.astype(np.float64)
     half_tail = 0.5 * _erfc_abs(x64 / math.sqrt(2))
@@ -239,10 +229,10 @@ def LeakyReLU(data, gamma=None, *, act_type="leaky", slope=0.25, lower_bound=0.1
     if act_type == "rrelu":
         if autograd.is_training():
             from ..ndarray import random as _random
-            u = _on(x, _random._unit_float32(x.size).reshape(x.shape).astype(x.dtype, copy=False))
+            u = on_device_of(_random._unit_float32(x.size).reshape(x.shape).astype(x.dtype, copy=False), x)
             slopes = lower_bound + (upper_bound - lower_bound) * u
         else:
-            slopes = _xp(x).full(x.shape, (lower_bound + upper_bound) / 2, x.dtype)
+            slopes = xp_of(x).full(x.shape, (lower_bound + upper_bound) / 2, x.dtype)
         slopes = np.where(x > 0, x.dtype.type(1), slopes).astype(x.dtype, copy=False)
         return x * slopes, slopes
     raise MXNetError(f"LeakyReLU: unknown act_type {act_type!r}; expected one of "
@@ -262,7 +252,7 @@ def _length_mask(data, length, axis):
     if length.dtype.kind not in "iu":
         raise MXNetError(f"softmax: This operation only support integer types, not {length.dtype} "
                          "(the length input must be integer)")
-    pos = _xp(data).arange(data.shape[axis]).reshape(_bshape(data.ndim, axis, data.shape[axis]))
+    pos = xp_of(data).arange(data.shape[axis]).reshape(_bshape(data.ndim, axis, data.shape[axis]))
     return pos < np.expand_dims(length, axis)
 
 
@@ -384,7 +374,7 @@ def Dropout(data, *, p=0.5, mode="training", axes=(), cudnn_off=False):
     axes = (axes,) if isinstance(axes, int) else tuple(axes or ())
     mshape = tuple(1 if (i in axes or i - data.ndim in axes) else d for i, d in enumerate(data.shape))
     from ..ndarray import random as _random
-    u = _on(data, _random._unit_float32(math.prod(mshape)).reshape(mshape))
+    u = on_device_of(_random._unit_float32(math.prod(mshape)).reshape(mshape), data)
     keep = 1.0 - p
     scale = data.dtype.type(1.0 / keep) if keep > 0 else data.dtype.type(0)
     mask = (u < keep).astype(data.dtype) * scale
@@ -667,7 +657,7 @@ def _window_sum(x, nsize):
     pad = [(0, 0)] * x.ndim
     pad[1] = (1, 0)
     cs = np.pad(cs, pad)
-    idx = _xp(x).arange(c)
+    idx = xp_of(x).arange(c)
     hi = np.minimum(idx + half + 1, c)
     lo = np.maximum(idx - half, 0)
     return np.take(cs, hi, axis=1) - np.take(cs, lo, axis=1)

@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 
+from ..backend import xp_of
 from ..base import MXNetError
 from .conv import (
     channels_last,
@@ -25,7 +26,6 @@ from .conv import (
     tuple_attr,
     window_offsets,
     windows,
-    xp_of,
 )
 from .registry import defop
 from .registry import fn as F
