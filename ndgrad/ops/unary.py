@@ -9,9 +9,11 @@ vectorised approximations in float64 (SciPy is not a dependency), accurate to ~1
 from __future__ import annotations
 
 import math
+from contextlib import nullcontext
 
 import numpy as np
 
+from ..backend import PARALLEL_MIN, elementwise
 from ..base import MXNetError
 from .binary import _check_dtypes, constant, grad_times, is_broadcast_one
 from .registry import defop
@@ -38,12 +40,18 @@ def _float_math(f, wide=False, quiet=False):
     """``f`` on floats as is; integers are computed in float64, rounded to float32 (as C's float functions) and
     cast back, as MXNet's integer kernels. ``wide`` skips the float32 rounding (the special functions, whose
     float32 results in MXNet stay below 1 where a rounded erf would reach it). Functions that can overflow or
-    leave their domain run without NumPy's warnings, as MXNet; ``quiet`` ones (tanh, sin...) skip that cost."""
+    leave their domain run without NumPy's warnings, as MXNet; ``quiet`` ones (tanh, sin...) skip that cost.
+    A ufunc on a large array runs on all cores (``backend.elementwise``): these are the compute-bound kernels."""
+    threaded = isinstance(f, np.ufunc)
+
     def run(x):
         if x.dtype.kind in "iub":
             with np.errstate(all="ignore"):
                 res = f(x.astype(np.float64))
                 return (res if wide else res.astype(np.float32)).astype(x.dtype)
+        if x.size >= PARALLEL_MIN and threaded:
+            with np.errstate(all="ignore") if not quiet else nullcontext():
+                return elementwise(f, x)
         if quiet:
             return f(x)
         with np.errstate(all="ignore"):
