@@ -204,7 +204,8 @@ def _binary_op(name, aliases, forward, vjp, save_outputs, same_shape):
         what = "of two arrays of the same shape"
     else:
         def op(lhs, rhs):
-            if lhs.dtype != rhs.dtype:  # inline: the hot path of every Python operator between arrays
+            # inline: the hot path of every Python operator between arrays (built-in dtypes are singletons)
+            if lhs.dtype is not rhs.dtype and lhs.dtype != rhs.dtype:
                 _check_dtypes(name, (lhs, rhs))
             return forward(lhs, rhs)
         what = "with broadcasting"
