@@ -253,21 +253,23 @@ def _make_public(op: Op, params: list, doc: str | None) -> Callable:
         in_graph = " or ".join(f"{i}._node is not None" for i in inputs)
         if nout == 1:
             saved = "(res,)" if op.save_outputs else "None"
-            wrapped = "_A(res, ctx, node, 0)"
+            wrap = "_A(res, ctx, {node}, 0)"
         else:
             saved = "tuple(res)" if op.save_outputs else "None"
-            wrapped = "[" + ", ".join(f"_A(res[{k}], ctx, node, {k})" for k in range(nout)) + "]"
+            wrap = "[" + ", ".join(f"_A(res[{k}], ctx, {{node}}, {k})" for k in range(nout)) + "]"
+        record = "" if op.vjp is None else (
+            f"        if ({in_graph}) and _state.recording:\n"
+            f"            node = _Node(_op, {in_expr}, {attr_expr}, {saved}, {nout}, ctx)\n"
+            f"            return {wrap.format(node='node')}\n")
         body = (f"    if out is None and {' and '.join(f'type({i}) is _A' for i in inputs)}:\n"
                 f"        try:\n"
                 f"            res = _fwd({raw_args})\n"
                 f"        except _WRAPPED as err:\n"
                 f"            raise _failed(_op, {in_expr}, err)\n"
-                + ("" if nout == 1 else f"        _check_count(_op, res, {nout})\n")
-                + f"        ctx, node = {first}._ctx, None\n"
-                + ("" if op.vjp is None else
-                   f"        if ({in_graph}) and _state.recording:\n"
-                   f"            node = _Node(_op, {in_expr}, {attr_expr}, {saved}, {nout}, ctx)\n")
-                + f"        return {wrapped}\n")
+                + ("" if nout == 1 else f"        if len(res) != {nout}:\n            _check_count(_op, res, {nout})\n")
+                + f"        ctx = {first}._ctx\n"
+                + record
+                + f"        return {wrap.format(node='None')}\n")
     src = (f"def {pyname}({', '.join(sig)}):\n{body}"
            f"    return _invoke(_op, {in_expr}, {attr_expr}, out)\n")
     exec(src, ns)
