@@ -226,9 +226,9 @@ class _LeafSum:
             np.add(self.acc, pending[0], out=self.acc)
             pending[0] = g
         elif len(pending) == 2:
+            reuse = _private_item(pending, 0)  # before any local name refers to the array
             first, second = pending
-            reuse = (_private_item(pending, 0) and first.dtype == second.dtype
-                     and first.shape == second.shape)
+            reuse = reuse and first.dtype == second.dtype and first.shape == second.shape
             self.acc = np.add(first, second, out=first if reuse else None)
             self.pending = [g]
         else:

@@ -230,6 +230,21 @@ def test_shared_arrays_are_never_adopted_or_written_by_the_engine():
     np.testing.assert_allclose(u.grad.asnumpy(), 2 * np.exp([1.0, 2.0]), rtol=1e-6)
 
 
+def test_leaf_sums_reuse_private_arrays_and_leave_shared_ones_alone():
+    fresh = autograd._LeafSum(np.ones(4))
+    first = id(fresh.pending[0])  # an id, not a reference: the array stays private
+    fresh.add(np.full(4, 2.0))
+    fresh.add(np.full(4, 3.0))
+    assert id(fresh.acc) == first  # summed in place into the first gradient
+    shared = np.ones(4)
+    kept = autograd._LeafSum(shared)
+    kept.add(np.full(4, 2.0))
+    kept.add(np.full(4, 3.0))
+    assert kept.acc is not shared
+    np.testing.assert_array_equal(shared, np.ones(4))
+    np.testing.assert_array_equal(kept.acc, np.full(4, 3.0))
+
+
 def test_head_gradient_lists_are_left_as_given():
     x = _var([1.0, 2.0])
     with autograd.record():
