@@ -219,6 +219,47 @@ def defop(name: str | None = None, *, vjp: Callable | None = None, differentiabl
     return register
 
 
+def _inline_invoke(op: Op, inputs: list, attrs: list, in_expr: str, attr_expr: str) -> str:
+    """The source of ``invoke`` unrolled for ``op`` (empty where it cannot be), for example for ``tanh``::
+
+        if out is None and type(data) is _A:
+            try:
+                res = _fwd(data._data)
+            except _WRAPPED as err:
+                raise _failed(_op, (data, ), err)
+            ctx = data._ctx
+            if (data._node is not None) and _state.recording:
+                node = _Node(_op, (data, ), _EMPTY, (res,), 1, ctx)
+                return _A(res, ctx, node, 0)
+            return _A(res, ctx, None, 0)
+    """
+    nout = op.num_outputs
+    if type(nout) is not int or (nout > 1 and op.num_visible is not None):
+        return ""
+    first = inputs[0]
+    raw_args = ", ".join([f"{i}._data" for i in inputs] + [f"{a}={a}" for a in attrs])
+    in_graph = " or ".join(f"{i}._node is not None" for i in inputs)
+    if nout == 1:
+        saved = "(res,)" if op.save_outputs else "None"
+        wrap = "_A(res, ctx, {node}, 0)"
+    else:
+        saved = "tuple(res)" if op.save_outputs else "None"
+        wrap = "[" + ", ".join(f"_A(res[{k}], ctx, {{node}}, {k})" for k in range(nout)) + "]"
+    record = "" if op.vjp is None else (
+        f"        if ({in_graph}) and _state.recording:\n"
+        f"            node = _Node(_op, {in_expr}, {attr_expr}, {saved}, {nout}, ctx)\n"
+        f"            return {wrap.format(node='node')}\n")
+    return (f"    if out is None and {' and '.join(f'type({i}) is _A' for i in inputs)}:\n"
+            f"        try:\n"
+            f"            res = _fwd({raw_args})\n"
+            f"        except _WRAPPED as err:\n"
+            f"            raise _failed(_op, {in_expr}, err)\n"
+            + ("" if nout == 1 else f"        if len(res) != {nout}:\n            _check_count(_op, res, {nout})\n")
+            + f"        ctx = {first}._ctx\n"
+            + record
+            + f"        return {wrap.format(node='None')}\n")
+
+
 def _make_public(op: Op, params: list, doc: str | None) -> Callable:
     """Generate ``name(inputs..., attrs..., out=None, name=None)``.
 
@@ -245,31 +286,7 @@ def _make_public(op: Op, params: list, doc: str | None) -> Callable:
     in_expr = star if star else "(" + "".join(i + ", " for i in inputs) + ")"
     attr_expr = "{" + ", ".join(f"{a!r}: {a}" for a in attrs) + "}" if attrs else "_EMPTY"
     pyname = op.name if op.name.isidentifier() else "_op"
-    body = ""
-    nout = op.num_outputs
-    if inputs and not star and type(nout) is int and (nout == 1 or op.num_visible is None):
-        first = inputs[0]
-        raw_args = ", ".join([f"{i}._data" for i in inputs] + [f"{a}={a}" for a in attrs])
-        in_graph = " or ".join(f"{i}._node is not None" for i in inputs)
-        if nout == 1:
-            saved = "(res,)" if op.save_outputs else "None"
-            wrap = "_A(res, ctx, {node}, 0)"
-        else:
-            saved = "tuple(res)" if op.save_outputs else "None"
-            wrap = "[" + ", ".join(f"_A(res[{k}], ctx, {{node}}, {k})" for k in range(nout)) + "]"
-        record = "" if op.vjp is None else (
-            f"        if ({in_graph}) and _state.recording:\n"
-            f"            node = _Node(_op, {in_expr}, {attr_expr}, {saved}, {nout}, ctx)\n"
-            f"            return {wrap.format(node='node')}\n")
-        body = (f"    if out is None and {' and '.join(f'type({i}) is _A' for i in inputs)}:\n"
-                f"        try:\n"
-                f"            res = _fwd({raw_args})\n"
-                f"        except _WRAPPED as err:\n"
-                f"            raise _failed(_op, {in_expr}, err)\n"
-                + ("" if nout == 1 else f"        if len(res) != {nout}:\n            _check_count(_op, res, {nout})\n")
-                + f"        ctx = {first}._ctx\n"
-                + record
-                + f"        return {wrap.format(node='None')}\n")
+    body = _inline_invoke(op, inputs, attrs, in_expr, attr_expr) if inputs and not star else ""
     src = (f"def {pyname}({', '.join(sig)}):\n{body}"
            f"    return _invoke(_op, {in_expr}, {attr_expr}, out)\n")
     exec(src, ns)
