@@ -230,6 +230,7 @@ def test_shared_arrays_are_never_adopted_or_written_by_the_engine():
     np.testing.assert_allclose(u.grad.asnumpy(), 2 * np.exp([1.0, 2.0]), rtol=1e-6)
 
 
+@pytest.mark.skipif(not autograd._REUSE, reason="reference counts are not exact here: nothing is reused")
 def test_leaf_sums_reuse_private_arrays_and_leave_shared_ones_alone():
     fresh = autograd._LeafSum(np.ones(4))
     first = id(fresh.pending[0])  # an id, not a reference: the array stays private
