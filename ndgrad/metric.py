@@ -373,85 +373,78 @@ class _BinaryClassificationMetrics:
         self.global_true_positives = self.global_true_negatives = 0
 
 
+class _BinaryStatsMetric(EvalMetric):
+    """A score of the pooled binary confusion counts: ``average='macro'`` averages per-update scores,
+    ``'micro'`` scores all counts so far. Subclasses give the score and, as MXNet, their attribute names
+    and whether counts are floats."""
+
+    _stats_attr = _average_attr = ""
+    _zero: float = 0
+
+    def __init__(self, name: str, output_names: list | None, label_names: list | None, average: str):
+        setattr(self, self._average_attr, average)
+        setattr(self, self._stats_attr, _BinaryClassificationMetrics())
+        super().__init__(name=name, output_names=output_names, label_names=label_names, has_global_stats=True)
+
+    def _score(self, stats: _BinaryClassificationMetrics, use_global: bool) -> float:
+        raise NotImplementedError
+
+    def update(self, labels, preds):
+        labels, preds = check_label_shapes(labels, preds, True)
+        m = getattr(self, self._stats_attr)
+        for label, pred in zip(labels, preds, strict=False):
+            m.update_binary_stats(label, pred)
+        if getattr(self, self._average_attr) == "macro":
+            self.sum_metric += self._score(m, False)
+            self.global_sum_metric += self._score(m, True)
+            self.num_inst += 1
+            self.global_num_inst += 1
+            m.reset_stats()
+        else:
+            self.sum_metric = self._score(m, False) * m.total_examples
+            self.global_sum_metric = self._score(m, True) * m.global_total_examples
+            self.num_inst = m.total_examples
+            self.global_num_inst = m.global_total_examples
+
+    def reset(self):
+        self.sum_metric = self.global_sum_metric = 0.0
+        self.num_inst = self.global_num_inst = self._zero
+        getattr(self, self._stats_attr).reset_stats()
+
+    def reset_local(self):
+        self.sum_metric = 0.0
+        self.num_inst = self._zero
+        getattr(self, self._stats_attr).local_reset_stats()
+
+
 @register
-class F1(EvalMetric):
+class F1(_BinaryStatsMetric):
     """F1 score of a binary classifier; ``average='macro'`` averages per-update scores, ``'micro'`` scores
     the pooled counts."""
 
+    _stats_attr, _average_attr = "metrics", "average"
+
     def __init__(self, name: str = "f1", output_names: list | None = None, label_names: list | None = None,
                  average: str = "macro"):
-        self.average = average
-        self.metrics = _BinaryClassificationMetrics()
-        super().__init__(name=name, output_names=output_names, label_names=label_names, has_global_stats=True)
+        super().__init__(name, output_names, label_names, average)
 
-    def update(self, labels, preds):
-        labels, preds = check_label_shapes(labels, preds, True)
-        for label, pred in zip(labels, preds, strict=False):
-            self.metrics.update_binary_stats(label, pred)
-        m = self.metrics
-        if self.average == "macro":
-            self.sum_metric += m.fscore
-            self.global_sum_metric += m.global_fscore
-            self.num_inst += 1
-            self.global_num_inst += 1
-            m.reset_stats()
-        else:
-            self.sum_metric = m.fscore * m.total_examples
-            self.global_sum_metric = m.global_fscore * m.global_total_examples
-            self.num_inst = m.total_examples
-            self.global_num_inst = m.global_total_examples
-
-    def reset(self):
-        self.sum_metric = 0.0
-        self.num_inst = 0
-        self.global_num_inst = 0
-        self.global_sum_metric = 0.0
-        self.metrics.reset_stats()
-
-    def reset_local(self):
-        self.sum_metric = 0.0
-        self.num_inst = 0
-        self.metrics.local_reset_stats()
+    def _score(self, stats, use_global):
+        return stats.global_fscore if use_global else stats.fscore
 
 
 @register
-class MCC(EvalMetric):
+class MCC(_BinaryStatsMetric):
     """Matthews correlation coefficient of a binary classifier ('macro' or 'micro' average, as F1)."""
+
+    _stats_attr, _average_attr = "_metrics", "_average"
+    _zero = 0.0  # MXNet's MCC counts in floats
 
     def __init__(self, name: str = "mcc", output_names: list | None = None, label_names: list | None = None,
                  average: str = "macro"):
-        self._average = average
-        self._metrics = _BinaryClassificationMetrics()
-        super().__init__(name=name, output_names=output_names, label_names=label_names, has_global_stats=True)
+        super().__init__(name, output_names, label_names, average)
 
-    def update(self, labels, preds):
-        labels, preds = check_label_shapes(labels, preds, True)
-        for label, pred in zip(labels, preds, strict=False):
-            self._metrics.update_binary_stats(label, pred)
-        m = self._metrics
-        if self._average == "macro":
-            self.sum_metric += m.matthewscc()
-            self.global_sum_metric += m.matthewscc(use_global=True)
-            self.num_inst += 1
-            self.global_num_inst += 1
-            m.reset_stats()
-        else:
-            self.sum_metric = m.matthewscc() * m.total_examples
-            self.global_sum_metric = m.matthewscc(use_global=True) * m.global_total_examples
-            self.num_inst = m.total_examples
-            self.global_num_inst = m.global_total_examples
-
-    def reset(self):
-        self.sum_metric = 0.0
-        self.num_inst = 0.0
-        self.global_sum_metric = 0.0
-        self.global_num_inst = 0.0
-        self._metrics.reset_stats()
-
-    def reset_local(self):
-        self.sum_metric = 0.0
-        self.num_inst = 0.0
-        self._metrics.local_reset_stats()
+    def _score(self, stats, use_global):
+        return stats.matthewscc(use_global=use_global)
 
 
 @register
