@@ -241,6 +241,26 @@ def _mp_state_second(opt: Optimizer, index: Any, weight: NDArray, name: str) -> 
     return opt.create_state(index, weight)
 
 
+def _sgd_step(opt: Optimizer, kernel: Any, weight: NDArray, grad: NDArray, state: Any, multi_precision: bool,
+              lr: float, momentum: float, wd: float, use_momentum: bool = True) -> None:
+    """One SGD-family update: ``kernel`` (SGD's or NAG's momentum step) where there is a momentum state and
+    ``use_momentum``, plain SGD otherwise; through the float32 master copy when ``multi_precision`` (the state
+    is then ``(momentum, weight32)``, see ``_mp_state_second``)."""
+    mom, weight32 = state if multi_precision else (state, None)
+    if not use_momentum:
+        mom = None
+    clip, rescale = _clip_arg(opt.clip_gradient), opt.rescale_grad
+    if weight32 is not None:
+        if mom is not None:
+            K.k_mp(kernel, weight._data, grad._data, weight32._data, mom._data, lr, momentum, wd, rescale, clip)
+        else:
+            K.k_mp(K.k_sgd, weight._data, grad._data, weight32._data, lr, wd, rescale, clip)
+    elif mom is not None:
+        kernel(weight._data, grad._data, mom._data, lr, momentum, wd, rescale, clip)
+    else:
+        K.k_sgd(weight._data, grad._data, lr, wd, rescale, clip)
+
+
 def _use_mp(opt: Optimizer, weight: Any) -> bool:
     w = weight[0] if isinstance(weight, (list, tuple)) else weight
     return bool(opt.multi_precision) and w.dtype == np.float16
@@ -271,20 +291,9 @@ class SGD(Optimizer):
         return self._get_lrs(indices), self._get_wds(indices)
 
     def _apply(self, weights, grads, states, lrs, wds, multi_precision):
-        clip = _clip_arg(self.clip_gradient)
-        mom_on = self.momentum > 0
         for weight, grad, state, lr, wd in zip(weights, grads, states, lrs, wds, strict=True):
-            if multi_precision:
-                mom, weight32 = state
-                if mom is not None and mom_on:
-                    K.k_mp(K.k_sgd_mom, weight._data, grad._data, weight32._data, mom._data, lr, self.momentum, wd,
-                           self.rescale_grad, clip)
-                else:
-                    K.k_mp(K.k_sgd, weight._data, grad._data, weight32._data, lr, wd, self.rescale_grad, clip)
-            elif state is not None and mom_on:
-                K.k_sgd_mom(weight._data, grad._data, state._data, lr, self.momentum, wd, self.rescale_grad, clip)
-            else:
-                K.k_sgd(weight._data, grad._data, lr, wd, self.rescale_grad, clip)
+            _sgd_step(self, K.k_sgd_mom, weight, grad, state, multi_precision, lr, self.momentum, wd,
+                      self.momentum > 0)
 
     def _update_impl(self, index, weight, grad, state, multi_precision=False):
         indices, weights, grads, states = _listify(index, weight, grad, state)
@@ -400,20 +409,8 @@ class LARS(Optimizer):
             momentum = self.momentum * (self.cur_lr / self.last_lr)
         lrs = [np.float32(self._get_lars(i, w, g, lr, wd))
                for i, w, g, lr, wd in zip(indices, weights, grads, lrs, wds, strict=True)]
-        clip = _clip_arg(self.clip_gradient)
         for w_i, g_i, s_i, lr, wd in zip(weights, grads, states, lrs, wds, strict=True):
-            lr = float(lr)
-            if multi_precision:
-                mom, weight32 = s_i
-                if mom is not None and self.momentum > 0:
-                    K.k_mp(K.k_sgd_mom, w_i._data, g_i._data, weight32._data, mom._data, lr, momentum, wd,
-                           self.rescale_grad, clip)
-                else:
-                    K.k_mp(K.k_sgd, w_i._data, g_i._data, weight32._data, lr, wd, self.rescale_grad, clip)
-            elif s_i is not None and self.momentum > 0:
-                K.k_sgd_mom(w_i._data, g_i._data, s_i._data, lr, momentum, wd, self.rescale_grad, clip)
-            else:
-                K.k_sgd(w_i._data, g_i._data, lr, wd, self.rescale_grad, clip)
+            _sgd_step(self, K.k_sgd_mom, w_i, g_i, s_i, multi_precision, float(lr), momentum, wd, self.momentum > 0)
 
     def update(self, index, weight, grad, state):
         self._update_impl(index, weight, grad, state, multi_precision=False)
@@ -499,19 +496,8 @@ class LBSGD(Optimizer):
             lbmult = self._get_lars(weight, grad, wd) if self.warmup_strategy == "lars" else \
                 self._get_lbmult(cgrad["num_cums"])
             lr = lr * lbmult
-            clip = _clip_arg(self.clip_gradient)
-            momentum = self.momentum if self.momentum > 0 else 0.0
-            if isinstance(state, (list, tuple)):
-                mom, weight32 = state
-                if mom is not None:
-                    K.k_mp(K.k_sgd_mom, weight._data, grad._data, weight32._data, mom._data, lr, momentum, wd,
-                           self.rescale_grad, clip)
-                else:
-                    K.k_mp(K.k_sgd, weight._data, grad._data, weight32._data, lr, wd, self.rescale_grad, clip)
-            elif state is not None:
-                K.k_sgd_mom(weight._data, grad._data, state._data, lr, momentum, wd, self.rescale_grad, clip)
-            else:
-                K.k_sgd(weight._data, grad._data, lr, wd, self.rescale_grad, clip)
+            _sgd_step(self, K.k_sgd_mom, weight, grad, state, isinstance(state, (list, tuple)), lr,
+                      max(self.momentum, 0.0), wd)
             self.cumgrads[index]["cum_grad"] = 0
         else:
             K.k_sgd(weight._data, grad._data, 0.0, wd)
@@ -630,19 +616,7 @@ class NAG(Optimizer):
     def _update_impl(self, index, weight, grad, state, multi_precision=False):
         self._update_count(index)
         lr, wd = self._get_lr(index), self._get_wd(index)
-        clip = _clip_arg(self.clip_gradient)
-        momentum = self.momentum if self.momentum > 0 else 0.0
-        if multi_precision:
-            mom, weight32 = state
-            if mom is not None:
-                K.k_mp(K.k_nag_mom, weight._data, grad._data, weight32._data, mom._data, lr, momentum, wd,
-                       self.rescale_grad, clip)
-            else:
-                K.k_mp(K.k_sgd, weight._data, grad._data, weight32._data, lr, wd, self.rescale_grad, clip)
-        elif state is not None:
-            K.k_nag_mom(weight._data, grad._data, state._data, lr, momentum, wd, self.rescale_grad, clip)
-        else:
-            K.k_sgd(weight._data, grad._data, lr, wd, self.rescale_grad, clip)
+        _sgd_step(self, K.k_nag_mom, weight, grad, state, multi_precision, lr, max(self.momentum, 0.0), wd)
 
     def update(self, index, weight, grad, state):
         self._update_impl(index, weight, grad, state, multi_precision=False)
