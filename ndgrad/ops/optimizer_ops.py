@@ -26,6 +26,17 @@ def _rescaled(grad, rescale_grad, clip_gradient):
     return g
 
 
+def _decayed(grad, weight, rescale_grad, wd, clip_gradient):
+    """A new array ``clip(rescale_grad * grad + wd * weight)``: the gradient of the optimizers that fold the
+    weight decay in before clipping (Adam, RMSProp, FTML)."""
+    g = np.multiply(grad, rescale_grad)
+    if wd:
+        g += wd * weight
+    if clip_gradient is not None and clip_gradient >= 0:
+        np.clip(g, -clip_gradient, clip_gradient, out=g)
+    return g
+
+
 def _lr_rescaled(grad, lr, rescale_grad, clip_gradient):
     """A new array ``lr * clip(rescale_grad * grad)``, in one pass when there is no clipping."""
     if clip_gradient is not None and clip_gradient >= 0:
@@ -106,11 +117,7 @@ def k_ftml(weight, grad, d, v, z, lr, t, beta1=0.6, beta2=0.999, epsilon=1e-8, w
     """FTML: g = clip(rescale_grad * grad + wd * weight); v = beta2 v + (1 - beta2) g^2;
     d_t = (1 - beta1^t) / lr * (sqrt(v / (1 - beta2^t)) + eps); z = beta1 z + (1 - beta1) g - (d_t - beta1 d) w;
     weight = -z / d_t."""
-    g = np.multiply(grad, rescale_grad)
-    if wd:
-        g += wd * weight
-    if clip_grad is not None and clip_grad >= 0:
-        np.clip(g, -clip_grad, clip_grad, out=g)
+    g = _decayed(grad, weight, rescale_grad, wd, clip_grad)
     v *= beta2
     v += (1.0 - beta2) * np.square(g)
     d_t = np.divide(v, 1.0 - beta2 ** t)
@@ -148,11 +155,7 @@ def k_adam(weight, grad, mean, var, lr, beta1=0.9, beta2=0.999, epsilon=1e-8, wd
            clip_gradient=-1.0):
     """g = clip(rescale_grad * grad + wd * weight); mean, var moving averages;
     weight -= lr * mean / (sqrt(var) + epsilon) (bias correction is folded into lr by the optimizer)."""
-    g = np.multiply(grad, rescale_grad)
-    if wd:
-        g += wd * weight
-    if clip_gradient is not None and clip_gradient >= 0:
-        np.clip(g, -clip_gradient, clip_gradient, out=g)
+    g = _decayed(grad, weight, rescale_grad, wd, clip_gradient)
     _adam_step(g, mean, var, lr, beta1, beta2, epsilon)
     weight -= g
 
@@ -179,11 +182,7 @@ def k_rmsprop(weight, grad, n, lr, gamma1=0.95, epsilon=1e-8, wd=0.0, rescale_gr
               clip_weights=-1.0):
     """g = clip(rescale_grad * grad + wd * weight); n = (1 - gamma1) g^2 + gamma1 n;
     weight -= lr * g / sqrt(n + epsilon); weight clipped to [-clip_weights, clip_weights] when >= 0."""
-    g = np.multiply(grad, rescale_grad)
-    if wd:
-        g += wd * weight
-    if clip_gradient is not None and clip_gradient >= 0:
-        np.clip(g, -clip_gradient, clip_gradient, out=g)
+    g = _decayed(grad, weight, rescale_grad, wd, clip_gradient)
     n *= gamma1
     n += (1.0 - gamma1) * np.square(g)
     den = np.add(n, epsilon)
@@ -199,11 +198,7 @@ def k_rmspropalex(weight, grad, n, gbar, delta, lr, gamma1=0.95, gamma2=0.9, eps
                   rescale_grad=1.0, clip_gradient=-1.0, clip_weights=-1.0):
     """Centered RMSProp (Graves): n, gbar moving averages of g^2 and g;
     delta = gamma2 delta - lr g / sqrt(n - gbar^2 + epsilon); weight += delta."""
-    g = np.multiply(grad, rescale_grad)
-    if wd:
-        g += wd * weight
-    if clip_gradient is not None and clip_gradient >= 0:
-        np.clip(g, -clip_gradient, clip_gradient, out=g)
+    g = _decayed(grad, weight, rescale_grad, wd, clip_gradient)
     n *= gamma1
     n += (1.0 - gamma1) * np.square(g)
     gbar *= gamma1
