@@ -403,6 +403,15 @@ def _conv_vjp(n, g, _gcols=None):
     return (lay.back(dx), lay.back(dw), db)[:len(n.inputs)]
 
 
+def _check_weight(name: str, channels: int, num_filter: int, geo: Geometry, weight, want: tuple) -> None:
+    """Channels and filters must split into ``num_group`` groups, and the weight must have shape ``want``."""
+    if num_filter <= 0 or channels % geo.num_group or num_filter % geo.num_group:
+        raise MXNetError(f"{name}: num_filter={num_filter} and the {channels} input channels must both be "
+                         f"positive multiples of num_group={geo.num_group}")
+    if tuple(weight.shape) != want:
+        raise MXNetError(f"{name}: weight has shape {tuple(weight.shape)}, expected {want}")
+
+
 def _check_bias(name: str, bias, no_bias: bool, num_filter: int) -> None:
     if no_bias and bias is not None:
         raise MXNetError(f"{name}: no_bias=True but a bias was given (expects 2 inputs, got 3)")
@@ -434,12 +443,7 @@ def Convolution(data, weight, bias=None, *, kernel=(), stride=(), dilate=(), pad
         data, weight = to_first(data), to_first(weight)
     _check_bias("Convolution", bias, no_bias, num_filter)
     c = data.shape[1]
-    if num_filter <= 0 or c % geo.num_group or num_filter % geo.num_group:
-        raise MXNetError(f"Convolution: num_filter={num_filter} and the {c} input channels must both be "
-                         f"positive multiples of num_group={geo.num_group}")
-    want = (num_filter, c // geo.num_group, *geo.kernel)
-    if tuple(weight.shape) != want:
-        raise MXNetError(f"Convolution: weight has shape {tuple(weight.shape)}, expected {want}")
+    _check_weight("Convolution", c, num_filter, geo, weight, (num_filter, c // geo.num_group, *geo.kernel))
     out_sp = geo.out_shape(data.shape[2:])
     if min(out_sp) <= 0:
         raise MXNetError(f"Convolution: kernel {geo.kernel} (dilate {geo.dilate}) exceeds the padded input "
@@ -553,12 +557,7 @@ def Deconvolution(data, weight, bias=None, *, kernel=(), stride=(), dilate=(), p
                                   num_group)
     _check_bias("Deconvolution", bias, no_bias, num_filter)
     c = data.shape[1]
-    if num_filter <= 0 or c % geo.num_group or num_filter % geo.num_group:
-        raise MXNetError(f"Deconvolution: num_filter={num_filter} and the {c} input channels must both be "
-                         f"positive multiples of num_group={geo.num_group}")
-    want = (c, num_filter // geo.num_group, *geo.kernel)
-    if tuple(weight.shape) != want:
-        raise MXNetError(f"Deconvolution: weight has shape {tuple(weight.shape)}, expected {want}")
+    _check_weight("Deconvolution", c, num_filter, geo, weight, (c, num_filter // geo.num_group, *geo.kernel))
     y = _add_bias(conv_data_grad(data, weight, geo, (data.shape[0], num_filter, *out_sp)), bias, geo.nd)
     return to_last(y) if last else y
 
