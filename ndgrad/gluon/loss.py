@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..base import MXNetError, numeric_types
+from ..ops.loss_ops import label_as
 from .block import HybridBlock
 
 __all__ = ["Loss", "L2Loss", "L1Loss", "SigmoidBinaryCrossEntropyLoss", "SigmoidBCELoss",
@@ -28,16 +29,6 @@ def _apply_weighting(F: Any, loss: Any, weight: float | None = None, sample_weig
             raise MXNetError(f"weight must be a number, got {type(weight).__name__}")
         loss = loss * weight
     return loss
-
-
-def _reshape_like(F: Any, x: Any, y: Any, what: str = "label", owner: str = "loss") -> Any:
-    """``x`` reshaped to ``y``'s shape; a clear error when their sizes differ."""
-    if x.shape == y.shape:
-        return x
-    if x.size != y.size:
-        raise MXNetError(f"{owner}: {what} of shape {x.shape} ({x.size} elements) cannot be reshaped to the "
-                         f"prediction's shape {y.shape} ({y.size} elements)")
-    return x.reshape(y.shape)
 
 
 class Loss(HybridBlock):
@@ -73,7 +64,7 @@ class L2Loss(Loss):
         super().__init__(weight, batch_axis, **kwargs)
 
     def hybrid_forward(self, F: Any, pred: Any, label: Any, sample_weight: Any = None) -> Any:
-        label = _reshape_like(F, label, pred, owner=self.name)
+        label = label_as(pred, label, self.name)
         loss = F.square(label - pred)
         loss = _apply_weighting(F, loss, self._weight / 2, sample_weight)
         return self._mean(F, loss)
@@ -86,7 +77,7 @@ class L1Loss(Loss):
         super().__init__(weight, batch_axis, **kwargs)
 
     def hybrid_forward(self, F: Any, pred: Any, label: Any, sample_weight: Any = None) -> Any:
-        label = _reshape_like(F, label, pred, owner=self.name)
+        label = label_as(pred, label, self.name)
         loss = F.abs(label - pred)
         return self._mean(F, _apply_weighting(F, loss, self._weight, sample_weight))
 
@@ -103,7 +94,7 @@ class SigmoidBinaryCrossEntropyLoss(Loss):
         self._from_sigmoid = from_sigmoid
 
     def hybrid_forward(self, F: Any, pred: Any, label: Any, sample_weight: Any = None, pos_weight: Any = None) -> Any:
-        label = _reshape_like(F, label, pred, owner=self.name)
+        label = label_as(pred, label, self.name)
         if not self._from_sigmoid:
             # log(1 + exp(-|x|)) + max(x, 0) - x * z: stable for large |x|
             softplus = F.Activation(-F.abs(pred), act_type="softrelu")
@@ -146,7 +137,7 @@ class SoftmaxCrossEntropyLoss(Loss):
                                  f"of shape {pred.shape}: expected one class index per sample, shape {expected}")
             loss = -F.pick(pred, label.reshape(expected), axis=self._axis, keepdims=True)
         else:
-            label = _reshape_like(F, label, pred, owner=self.name)
+            label = label_as(pred, label, self.name)
             loss = -F.sum(pred * label, axis=self._axis, keepdims=True)
         return self._mean(F, _apply_weighting(F, loss, self._weight, sample_weight))
 
@@ -203,7 +194,7 @@ class HuberLoss(Loss):
         self._rho = rho
 
     def hybrid_forward(self, F: Any, pred: Any, label: Any, sample_weight: Any = None) -> Any:
-        label = _reshape_like(F, label, pred, owner=self.name)
+        label = label_as(pred, label, self.name)
         loss = F.abs(label - pred)
         loss = F.where(loss > self._rho, loss - 0.5 * self._rho, (0.5 / self._rho) * F.square(loss))
         return self._mean(F, _apply_weighting(F, loss, self._weight, sample_weight))
@@ -217,7 +208,7 @@ class HingeLoss(Loss):
         self._margin = margin
 
     def hybrid_forward(self, F: Any, pred: Any, label: Any, sample_weight: Any = None) -> Any:
-        label = _reshape_like(F, label, pred, owner=self.name)
+        label = label_as(pred, label, self.name)
         loss = F.relu(self._margin - pred * label)
         return self._mean(F, _apply_weighting(F, loss, self._weight, sample_weight))
 
@@ -230,7 +221,7 @@ class SquaredHingeLoss(Loss):
         self._margin = margin
 
     def hybrid_forward(self, F: Any, pred: Any, label: Any, sample_weight: Any = None) -> Any:
-        label = _reshape_like(F, label, pred, owner=self.name)
+        label = label_as(pred, label, self.name)
         loss = F.square(F.relu(self._margin - pred * label))
         return self._mean(F, _apply_weighting(F, loss, self._weight, sample_weight))
 
@@ -246,7 +237,7 @@ class LogisticLoss(Loss):
         self._label_format = label_format
 
     def hybrid_forward(self, F: Any, pred: Any, label: Any, sample_weight: Any = None) -> Any:
-        label = _reshape_like(F, label, pred, owner=self.name)
+        label = label_as(pred, label, self.name)
         if self._label_format == "signed":
             label = (label + 1.0) / 2.0
         loss = F.relu(pred) - pred * label + F.Activation(-F.abs(pred), act_type="softrelu")
@@ -261,8 +252,8 @@ class TripletLoss(Loss):
         self._margin = margin
 
     def hybrid_forward(self, F: Any, pred: Any, positive: Any, negative: Any, sample_weight: Any = None) -> Any:
-        positive = _reshape_like(F, positive, pred, "positive", self.name)
-        negative = _reshape_like(F, negative, pred, "negative", self.name)
+        positive = label_as(pred, positive, self.name, "positive")
+        negative = label_as(pred, negative, self.name, "negative")
         loss = F.sum(F.square(positive - pred) - F.square(negative - pred), axis=self._batch_axis, exclude=True)
         loss = F.relu(loss + self._margin)
         return _apply_weighting(F, loss, self._weight, sample_weight)
@@ -281,7 +272,7 @@ class PoissonNLLLoss(Loss):
         self._compute_full = compute_full
 
     def hybrid_forward(self, F: Any, pred: Any, target: Any, sample_weight: Any = None, epsilon: float = 1e-08) -> Any:
-        target = _reshape_like(F, target, pred, "target", self.name)
+        target = label_as(pred, target, self.name, "target")
         if self._from_logits:
             loss = F.exp(pred) - target * pred
         else:
@@ -302,7 +293,7 @@ class CosineEmbeddingLoss(Loss):
         self._margin = margin
 
     def hybrid_forward(self, F: Any, input1: Any, input2: Any, label: Any, sample_weight: Any = None) -> Any:
-        input1 = _reshape_like(F, input1, input2, "input1", self.name)
+        input1 = label_as(input2, input1, self.name, "input1")
         label = label.reshape((-1, 1))
         cos_sim = self._cosine_similarity(F, input1, input2)
         cos_sim_a = (1 - cos_sim) * (label == 1)

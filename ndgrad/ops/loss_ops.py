@@ -122,12 +122,14 @@ def SoftmaxOutput(data, label, *, grad_scale=1.0, ignore_label=-1.0, multi_outpu
 
 
 # ---------------------------------------------------------------------------------------------- regression outputs
-def _label_as(data, label, name):
+def label_as(data, label, name, what="label"):
+    """``label`` reshaped to ``data``'s shape (raw arrays or NDArrays); a clear error when their sizes
+    differ. Shared by the regression output ops and Gluon's losses."""
     if label.shape == data.shape:
         return label
     if label.size != data.size:
-        raise MXNetError(f"{name}: label has shape {label.shape}, which does not match data of shape "
-                         f"{data.shape}")
+        raise MXNetError(f"{name}: {what} of shape {label.shape} ({label.size} elements) cannot be reshaped to "
+                         f"the prediction's shape {data.shape} ({data.size} elements)")
     return label.reshape(data.shape)
 
 
@@ -155,7 +157,7 @@ def _regression_vjp(kind):
 def LinearRegressionOutput(data, label, *, grad_scale=1.0):
     """Identity in the forward pass; the backward pass gives the gradient of the squared loss,
     ``(data - label) * grad_scale / m`` (``m``: outputs per sample), ignoring the head gradient."""
-    _label_as(data, label, "LinearRegressionOutput")
+    label_as(data, label, "LinearRegressionOutput")
     return data.copy()
 
 
@@ -163,7 +165,7 @@ def LinearRegressionOutput(data, label, *, grad_scale=1.0):
 def LogisticRegressionOutput(data, label, *, grad_scale=1.0):
     """Applies the logistic function in the forward pass; the backward pass gives the gradient of the
     log-loss, ``(sigmoid(data) - label) * grad_scale / m``, ignoring the head gradient."""
-    _label_as(data, label, "LogisticRegressionOutput")
+    label_as(data, label, "LogisticRegressionOutput")
     return 1 / (1 + np.exp(-data))
 
 
@@ -171,7 +173,7 @@ def LogisticRegressionOutput(data, label, *, grad_scale=1.0):
 def MAERegressionOutput(data, label, *, grad_scale=1.0):
     """Identity in the forward pass; the backward pass gives the gradient of the absolute loss,
     ``sign(data - label) * grad_scale / m``, ignoring the head gradient."""
-    _label_as(data, label, "MAERegressionOutput")
+    label_as(data, label, "MAERegressionOutput")
     return data.copy()
 
 
