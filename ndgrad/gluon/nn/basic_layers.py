@@ -275,18 +275,29 @@ class _AffineNorm(HybridBlock):
         return f"{type(self).__name__}({content})"
 
 
-class InstanceNorm(_AffineNorm):
-    """Instance normalization: each sample and channel normalized over its spatial axes."""
+class _ChannelAxisNorm(_AffineNorm):
+    """InstanceNorm and LayerNorm: ``gamma``/``beta`` sized by the input's ``axis``, learned on first use."""
 
-    def __init__(self, axis: int = 1, epsilon: float = 1e-5, center: bool = True, scale: bool = False,
-                 beta_initializer: Any = "zeros", gamma_initializer: Any = "ones", in_channels: int = 0,
-                 **kwargs: Any):
+    def __init__(self, axis: int, epsilon: float, center: bool, scale: bool, beta_initializer: Any,
+                 gamma_initializer: Any, in_channels: int, **kwargs: Any):
         super().__init__(in_channels, epsilon, center, scale, beta_initializer, gamma_initializer,
                          {"eps": epsilon, "axis": axis, "center": center, "scale": scale}, **kwargs)
         self._axis = axis
 
     def infer_shape(self, x: Any, *args: Any) -> None:
         self.gamma.shape = self.beta.shape = (x.shape[self._axis],)
+
+    def __repr__(self) -> str:
+        return f"{super().__repr__()[:-1]}, in_channels={self.gamma.shape[0]})"
+
+
+class InstanceNorm(_ChannelAxisNorm):
+    """Instance normalization: each sample and channel normalized over its spatial axes."""
+
+    def __init__(self, axis: int = 1, epsilon: float = 1e-5, center: bool = True, scale: bool = False,
+                 beta_initializer: Any = "zeros", gamma_initializer: Any = "ones", in_channels: int = 0,
+                 **kwargs: Any):
+        super().__init__(axis, epsilon, center, scale, beta_initializer, gamma_initializer, in_channels, **kwargs)
 
     def hybrid_forward(self, F: Any, x: Any, gamma: Any, beta: Any) -> Any:
         if self._axis == 1:
@@ -294,28 +305,17 @@ class InstanceNorm(_AffineNorm):
         x = F.swapaxes(x, 1, self._axis)
         return F.swapaxes(F.InstanceNorm(x, gamma, beta, eps=self._epsilon), 1, self._axis)
 
-    def __repr__(self) -> str:
-        return f"{super().__repr__()[:-1]}, in_channels={self.gamma.shape[0]})"
 
-
-class LayerNorm(_AffineNorm):
+class LayerNorm(_ChannelAxisNorm):
     """Layer normalization over ``axis`` (the last by default)."""
 
     def __init__(self, axis: int = -1, epsilon: float = 1e-5, center: bool = True, scale: bool = True,
                  beta_initializer: Any = "zeros", gamma_initializer: Any = "ones", in_channels: int = 0,
                  **kwargs: Any):
-        super().__init__(in_channels, epsilon, center, scale, beta_initializer, gamma_initializer,
-                         {"eps": epsilon, "axis": axis, "center": center, "scale": scale}, **kwargs)
-        self._axis = axis
-
-    def infer_shape(self, x: Any, *args: Any) -> None:
-        self.gamma.shape = self.beta.shape = (x.shape[self._axis],)
+        super().__init__(axis, epsilon, center, scale, beta_initializer, gamma_initializer, in_channels, **kwargs)
 
     def hybrid_forward(self, F: Any, data: Any, gamma: Any, beta: Any) -> Any:
         return F.LayerNorm(data, gamma=gamma, beta=beta, axis=self._axis, eps=self._epsilon)
-
-    def __repr__(self) -> str:
-        return f"{super().__repr__()[:-1]}, in_channels={self.gamma.shape[0]})"
 
 
 class GroupNorm(_AffineNorm):
