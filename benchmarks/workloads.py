@@ -172,6 +172,25 @@ def _softmax_ce_grad(logits, y):
     return loss, p
 
 
+def _dense_floor(x, y, ws, bs, scale, input_grad):
+    """Dense ReLU layers, softmax cross-entropy, backward and an SGD step, in NumPy; returns the gradient of
+    ``x`` when ``input_grad``."""
+    acts = [x]
+    for k, (w, b) in enumerate(zip(ws, bs, strict=True)):
+        h = acts[-1] @ w.T + b
+        acts.append(np.maximum(h, 0) if k < len(ws) - 1 else h)
+    _, g = _softmax_ce_grad(acts[-1], y)
+    for k in reversed(range(len(ws))):
+        gw, gb = g.T @ acts[k], g.sum(axis=0)
+        if k:
+            g = (g @ ws[k]) * (acts[k] > 0)
+        elif input_grad:
+            g = g @ ws[k]
+        ws[k] -= scale * gw
+        bs[k] -= scale * gb
+    return g if input_grad else None
+
+
 def floor_mlp_train():
     x, y = _mlp_data()
     rng = np.random.default_rng(1)
@@ -181,17 +200,7 @@ def floor_mlp_train():
     scale = np.float32(LR / MLP_BATCH)
 
     def step():
-        acts = [x]
-        for k, (w, b) in enumerate(zip(ws, bs, strict=False)):
-            h = acts[-1] @ w.T + b
-            acts.append(np.maximum(h, 0) if k < len(ws) - 1 else h)
-        _, g = _softmax_ce_grad(acts[-1], y)
-        for k in reversed(range(len(ws))):
-            gw, gb = g.T @ acts[k], g.sum(axis=0)
-            if k:
-                g = (g @ ws[k]) * (acts[k] > 0)
-            ws[k] -= scale * gw
-            bs[k] -= scale * gb
+        _dense_floor(x, y, ws, bs, scale, input_grad=False)
     return step, 1
 
 
@@ -269,19 +278,7 @@ def floor_cnn_train():
             p, mask = _pool_fwd(r)
             tape.append((a.shape, cols, r, mask))
             a = p
-        acts = [a.reshape(CNN_BATCH, -1)]
-        for k, (w, b) in enumerate(zip(fw, fb, strict=False)):
-            h = acts[-1] @ w.T + b
-            acts.append(np.maximum(h, 0) if k < len(fw) - 1 else h)
-        _, g = _softmax_ce_grad(acts[-1], y)
-        for k in reversed(range(len(fw))):
-            gw, gb = g.T @ acts[k], g.sum(axis=0)
-            g = g @ fw[k]
-            if k:
-                g = g * (acts[k] > 0)
-            fw[k] -= scale * gw
-            fb[k] -= scale * gb
-        g = g.reshape(a.shape)
+        g = _dense_floor(a.reshape(CNN_BATCH, -1), y, fw, fb, scale, input_grad=True).reshape(a.shape)
         for li in reversed(range(len(cw))):
             in_shape, cols, r, mask = tape[li]
             g = _pool_bwd(g, mask) * (r > 0)
