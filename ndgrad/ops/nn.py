@@ -299,6 +299,13 @@ def softmax(data, length=None, *, axis=-1, temperature=None, dtype=None, use_len
     return np.nan_to_num(out, nan=0.0).astype(x.dtype, copy=False)
 
 
+def _lengthless_input(name, data, axis, dtype, use_length):
+    """The axis and the input in the output dtype, for the softmax variants without a length input."""
+    if use_length:
+        raise MXNetError(f"{name}: use_length=True needs a length input, which {name} does not take")
+    return _axis(name, axis, data.ndim), data.astype(_out_dtype(name, data, dtype), copy=False)
+
+
 def _log_softmax_vjp(n, g):
     axis = n.attrs["axis"]
     dx = g - F.exp(n.output()) * F.sum(g, axis=axis, keepdims=True)
@@ -308,10 +315,7 @@ def _log_softmax_vjp(n, g):
 @defop(vjp=_log_softmax_vjp, save_outputs=True, fluent=True)
 def log_softmax(data, *, axis=-1, temperature=None, dtype=None, use_length=False):
     """Computes the log softmax of the input along ``axis``: ``x / T - log(sum(exp(x / T)))``."""
-    if use_length:
-        raise MXNetError("log_softmax: use_length=True needs a length input, which log_softmax does not take")
-    ax = _axis("log_softmax", axis, data.ndim)
-    x = data.astype(_out_dtype("log_softmax", data, dtype), copy=False)
+    ax, x = _lengthless_input("log_softmax", data, axis, dtype, use_length)
     if temperature is not None and temperature != 1.0:
         x = x / x.dtype.type(temperature)
     shifted = x - x.max(axis=ax, keepdims=True)
@@ -326,10 +330,7 @@ def _softmin_vjp(n, g):
 @defop(vjp=_softmin_vjp, save_outputs=True, fluent=True)
 def softmin(data, *, axis=-1, temperature=None, dtype=None, use_length=False):
     """Applies the softmin function along ``axis``: ``exp(-x / T) / sum(exp(-x / T))``."""
-    if use_length:
-        raise MXNetError("softmin: use_length=True needs a length input, which softmin does not take")
-    ax = _axis("softmin", axis, data.ndim)
-    x = data.astype(_out_dtype("softmin", data, dtype), copy=False)
+    ax, x = _lengthless_input("softmin", data, axis, dtype, use_length)
     return _softmax_raw(-x, ax, temperature)
 
 
