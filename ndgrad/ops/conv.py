@@ -216,19 +216,24 @@ def _batch_last(geo: Geometry, channels: int) -> bool:
     return (channels // geo.num_group) * math.prod(geo.kernel) >= _WIDE
 
 
-_BAND = 8  # images moved per strided copy by _batch_last_into
+_BAND = 8  # slices moved per strided copy by _copy_transposed
+
+
+def _copy_transposed(dst, src, perm: tuple, axis: int) -> None:
+    """``dst[...] = src.transpose(perm)``, where source ``axis`` becomes ``dst``'s last. One strided copy runs
+    several times slower when consecutive slices along ``axis`` lie a multiple of a large power of two bytes
+    apart (every read then maps to the same cache sets), so such NumPy copies go in bands of a few slices."""
+    if not isinstance(src, np.ndarray) or src.strides[axis] % 1024:
+        dst[...] = src.transpose(perm)
+        return
+    lead = (slice(None),) * axis
+    for i in range(0, src.shape[axis], _BAND):
+        dst[..., i:i + _BAND] = src[(*lead, slice(i, i + _BAND))].transpose(perm)
 
 
 def _batch_last_into(dst, src) -> None:
-    """Copy ``src`` (N, ...) into ``dst`` (..., N). One strided copy runs several times slower when an
-    image spans a multiple of a large power of two bytes (every read then maps to the same cache sets), so
-    such NumPy arrays are copied in bands of a few images."""
-    perm = (*range(1, src.ndim), 0)
-    if not isinstance(src, np.ndarray) or src[:1].nbytes % 1024:
-        dst[...] = src.transpose(perm)
-        return
-    for i in range(0, src.shape[0], _BAND):
-        dst[..., i:i + _BAND] = src[i:i + _BAND].transpose(perm)
+    """Copy ``src`` (N, ...) into ``dst`` (..., N)."""
+    _copy_transposed(dst, src, (*range(1, src.ndim), 0), 0)
 
 
 def _batch_last_input(x, geo: Geometry):
@@ -288,13 +293,10 @@ def conv_forward(x, w, geo: Geometry):
     if cols.ndim == 4:  # per image: (N, G, F/G, P) is already NCHW
         return xp.matmul(wm, cols).reshape((n, f, *out_sp)), cols
     # batch last: the long P*N side as the product's rows (BLAS runs it faster than W x cols), then
-    # (G, P, N, F/G) -> (N, G, F/G, P), copied in bands of output positions (see _batch_last_into)
+    # (G, P, N, F/G) -> (N, G, F/G, P)
     yt = xp.matmul(cols.swapaxes(1, 2), wm.swapaxes(1, 2)).reshape(g, -1, n, f // g)
-    p = yt.shape[1]
-    y = xp.empty((n, g, f // g, p), dtype=yt.dtype)
-    band = _BAND if isinstance(yt, np.ndarray) else p
-    for i in range(0, p, band):
-        y[..., i:i + band] = yt[:, i:i + band].transpose(2, 0, 3, 1)
+    y = xp.empty((n, g, f // g, yt.shape[1]), dtype=yt.dtype)
+    _copy_transposed(y, yt, (2, 0, 3, 1), 1)
     return y.reshape((n, f, *out_sp)), cols
 
 

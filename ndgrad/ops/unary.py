@@ -307,7 +307,7 @@ _TABLE = [
      "Returns element-wise inverse tangent of the input array.", {}),
     ("sinh", _fm(np.sinh), lambda n, g: g * F.cosh(_x(n)), "Returns the hyperbolic sine, element-wise.", {}),
     ("cosh", _fm(np.cosh), lambda n, g: g * F.sinh(_x(n)), "Returns the hyperbolic cosine, element-wise.", {}),
-    ("tanh", _fq(np.tanh), lambda n, g: F._backward_tanh(g, n.output()),
+    ("tanh", _fq(np.tanh), lambda n, g: F._backward_tanh(g, _y(n)),
      "Returns the hyperbolic tangent of the input array, computed element-wise.", _Y),
     ("arcsinh", _fq(np.arcsinh), lambda n, g: g * F.rsqrt(F.square(_x(n)) + 1.0),
      "Returns the element-wise inverse hyperbolic sine.", {}),
