@@ -534,6 +534,15 @@ class RMSE(EvalMetric):
             self._add(numpy.sqrt(((_as_2d(_host(label)) - _as_2d(_host(pred))) ** 2.0).mean()), 1)
 
 
+def _neg_log_prob(label, pred, eps: float) -> tuple[float, int]:
+    """Sum of ``-log(p[label] + eps)`` over the samples, and their number (CrossEntropy, NLL)."""
+    lab, p = _host(label).ravel(), _host(pred)
+    if lab.shape[0] != p.shape[0]:
+        raise AssertionError(f"{lab.shape[0]} labels for {p.shape[0]} predictions")
+    prob = p[numpy.arange(lab.shape[0]), numpy.int64(lab)]
+    return (-numpy.log(prob + eps)).sum(), lab.shape[0]
+
+
 @register
 @alias("ce")
 class CrossEntropy(EvalMetric):
@@ -547,11 +556,7 @@ class CrossEntropy(EvalMetric):
     def update(self, labels, preds):
         labels, preds = check_label_shapes(labels, preds, True)
         for label, pred in zip(labels, preds, strict=False):
-            lab, p = _host(label).ravel(), _host(pred)
-            if lab.shape[0] != p.shape[0]:
-                raise AssertionError(f"{lab.shape[0]} labels for {p.shape[0]} predictions")
-            prob = p[numpy.arange(lab.shape[0]), numpy.int64(lab)]
-            self._add((-numpy.log(prob + self.eps)).sum(), lab.shape[0])
+            self._add(*_neg_log_prob(label, pred, self.eps))
 
 
 @register
@@ -567,12 +572,7 @@ class NegativeLogLikelihood(EvalMetric):
     def update(self, labels, preds):
         labels, preds = check_label_shapes(labels, preds, True)
         for label, pred in zip(labels, preds, strict=False):
-            lab, p = _host(label).ravel(), _host(pred)
-            n = p.shape[0]
-            if lab.shape[0] != n:
-                raise AssertionError((lab.shape[0], n))
-            prob = p[numpy.arange(n, dtype=numpy.int64), numpy.int64(lab)]
-            self._add((-numpy.log(prob + self.eps)).sum(), n)
+            self._add(*_neg_log_prob(label, pred, self.eps))
 
 
 @register

@@ -266,8 +266,19 @@ def _use_mp(opt: Optimizer, weight: Any) -> bool:
     return bool(opt.multi_precision) and w.dtype == np.float16
 
 
+class _MasterCopyInKernel(Optimizer):
+    """Optimizers whose ``_update_impl(..., multi_precision)`` runs the float32 master copy inside their
+    kernels (MXNet's ``mp_*`` update ops)."""
+
+    def update(self, index, weight, grad, state):
+        self._update_impl(index, weight, grad, state, multi_precision=False)
+
+    def update_multi_precision(self, index, weight, grad, state):
+        self._update_impl(index, weight, grad, state, multi_precision=_use_mp(self, weight))
+
+
 @register
-class SGD(Optimizer):
+class SGD(_MasterCopyInKernel):
     """Stochastic gradient descent with optional momentum and weight decay.
 
     Without momentum: ``weight = (1 - lr * wd) * weight - lr * clip(rescale_grad * grad)``; with it,
@@ -299,12 +310,6 @@ class SGD(Optimizer):
         indices, weights, grads, states = _listify(index, weight, grad, state)
         lrs, wds = self._lrs_wds(indices)
         self._apply(weights, grads, states, lrs, wds, multi_precision)
-
-    def update(self, index, weight, grad, state):
-        self._update_impl(index, weight, grad, state, multi_precision=False)
-
-    def update_multi_precision(self, index, weight, grad, state):
-        self._update_impl(index, weight, grad, state, multi_precision=_use_mp(self, weight))
 
 
 @register
@@ -351,7 +356,7 @@ class FTML(Optimizer):
 
 
 @register
-class LARS(Optimizer):
+class LARS(_MasterCopyInKernel):
     """SGD with layer-wise adaptive rate scaling: each non-bias/gamma/beta layer's lr is scaled by
     ``eta * |w| / (|g| + wd * |w| + eps)``."""
 
@@ -411,12 +416,6 @@ class LARS(Optimizer):
                for i, w, g, lr, wd in zip(indices, weights, grads, lrs, wds, strict=True)]
         for w_i, g_i, s_i, lr, wd in zip(weights, grads, states, lrs, wds, strict=True):
             _sgd_step(self, K.k_sgd_mom, w_i, g_i, s_i, multi_precision, float(lr), momentum, wd, self.momentum > 0)
-
-    def update(self, index, weight, grad, state):
-        self._update_impl(index, weight, grad, state, multi_precision=False)
-
-    def update_multi_precision(self, index, weight, grad, state):
-        self._update_impl(index, weight, grad, state, multi_precision=_use_mp(self, weight))
 
 
 @register
@@ -504,7 +503,7 @@ class LBSGD(Optimizer):
 
 
 @register
-class LAMB(Optimizer):
+class LAMB(_MasterCopyInKernel):
     """LAMB: Adam-style step scaled per layer by the trust ratio ``|w| / |step|``."""
 
     def __init__(self, learning_rate: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
@@ -545,12 +544,6 @@ class LAMB(Optimizer):
             K.k_lamb_phase2(target, step, r1, r2, lr, lower, upper)
             if multi_precision:
                 np.copyto(w._data, target, casting="unsafe")
-
-    def update(self, index, weight, grad, state):
-        self._update_impl(index, weight, grad, state, multi_precision=False)
-
-    def update_multi_precision(self, index, weight, grad, state):
-        self._update_impl(index, weight, grad, state, multi_precision=_use_mp(self, weight))
 
 
 @register
@@ -600,7 +593,7 @@ class DCASGD(Optimizer):
 
 
 @register
-class NAG(Optimizer):
+class NAG(_MasterCopyInKernel):
     """Nesterov accelerated gradient."""
 
     def __init__(self, momentum: float = 0.0, **kwargs: Any):
@@ -617,9 +610,6 @@ class NAG(Optimizer):
         self._update_count(index)
         lr, wd = self._get_lr(index), self._get_wd(index)
         _sgd_step(self, K.k_nag_mom, weight, grad, state, multi_precision, lr, max(self.momentum, 0.0), wd)
-
-    def update(self, index, weight, grad, state):
-        self._update_impl(index, weight, grad, state, multi_precision=False)
 
     def update_multi_precision(self, index, weight, grad, state):
         mp = self.multi_precision and weight.dtype == np.float16 and isinstance(state, (tuple, list))
