@@ -534,45 +534,42 @@ class RMSE(EvalMetric):
             self._add(numpy.sqrt(((_as_2d(_host(label)) - _as_2d(_host(pred))) ** 2.0).mean()), 1)
 
 
-def _neg_log_prob(label, pred, eps: float) -> tuple[float, int]:
-    """Sum of ``-log(p[label] + eps)`` over the samples, and their number (CrossEntropy, NLL)."""
-    lab, p = _host(label).ravel(), _host(pred)
-    if lab.shape[0] != p.shape[0]:
-        raise AssertionError(f"{lab.shape[0]} labels for {p.shape[0]} predictions")
-    prob = p[numpy.arange(lab.shape[0]), numpy.int64(lab)]
-    return (-numpy.log(prob + eps)).sum(), lab.shape[0]
+class _NegLogProb(EvalMetric):
+    """Mean of ``-log(p[label] + eps)`` over the samples: CrossEntropy and NegativeLogLikelihood, which
+    MXNet keeps as two classes."""
+
+    def __init__(self, eps: float, name: str, output_names: list | None, label_names: list | None):
+        super().__init__(name, eps=eps, output_names=output_names, label_names=label_names, has_global_stats=True)
+        self.eps = eps
+
+    def update(self, labels, preds):
+        labels, preds = check_label_shapes(labels, preds, True)
+        for label, pred in zip(labels, preds, strict=False):
+            lab, p = _host(label).ravel(), _host(pred)
+            if lab.shape[0] != p.shape[0]:
+                raise AssertionError(f"{lab.shape[0]} labels for {p.shape[0]} predictions")
+            prob = p[numpy.arange(lab.shape[0]), numpy.int64(lab)]
+            self._add((-numpy.log(prob + self.eps)).sum(), lab.shape[0])
 
 
 @register
 @alias("ce")
-class CrossEntropy(EvalMetric):
+class CrossEntropy(_NegLogProb):
     """Cross entropy ``mean(-log(p[label] + eps))`` of predicted class probabilities."""
 
     def __init__(self, eps: float = 1e-12, name: str = "cross-entropy", output_names: list | None = None,
                  label_names: list | None = None):
-        super().__init__(name, eps=eps, output_names=output_names, label_names=label_names, has_global_stats=True)
-        self.eps = eps
-
-    def update(self, labels, preds):
-        labels, preds = check_label_shapes(labels, preds, True)
-        for label, pred in zip(labels, preds, strict=False):
-            self._add(*_neg_log_prob(label, pred, self.eps))
+        super().__init__(eps, name, output_names, label_names)
 
 
 @register
 @alias("nll_loss")
-class NegativeLogLikelihood(EvalMetric):
+class NegativeLogLikelihood(_NegLogProb):
     """Negative log-likelihood ``mean(-log(p[label] + eps))``."""
 
     def __init__(self, eps: float = 1e-12, name: str = "nll-loss", output_names: list | None = None,
                  label_names: list | None = None):
-        super().__init__(name, eps=eps, output_names=output_names, label_names=label_names, has_global_stats=True)
-        self.eps = eps
-
-    def update(self, labels, preds):
-        labels, preds = check_label_shapes(labels, preds, True)
-        for label, pred in zip(labels, preds, strict=False):
-            self._add(*_neg_log_prob(label, pred, self.eps))
+        super().__init__(eps, name, output_names, label_names)
 
 
 @register
