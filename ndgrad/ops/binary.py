@@ -17,7 +17,7 @@ import numpy as np
 
 from ..base import MXNetError, MXNetTypeError, numeric_types
 from ..ndarray.ndarray import NDArray
-from .registry import _EMPTY, OPS, bind_public, defop, invoke
+from .registry import _EMPTY, OPS, bind_public, defop, invoke, operator_method
 from .registry import fn as F
 
 
@@ -378,30 +378,25 @@ _dispatcher("power", "broadcast_power", "_power_scalar", "_rpower_scalar", opera
 
 
 def _operator_methods(name, array_op, scalar_op, rscalar_op):
-    """``NDArray.__<name>__`` and ``__r<name>__``, calling the ops' public functions directly: the hot path of
-    every Python operator, so it skips the ``nd`` dispatcher and tests the common operand types first."""
+    """``NDArray.__<name>__`` and ``__r<name>__``: a float or an NDArray operand runs the op's inlined body
+    (``registry.operator_method``); any other operand is sorted out here."""
     array_fn, scalar_fn, rscalar_fn = (OPS[n].public for n in (array_op, scalar_op, rscalar_op))
     array_t = NDArray
 
-    def method(self, other):
-        kind = type(other)
-        if kind is array_t:
-            return array_fn(self, other)
-        if kind is float:
-            return scalar_fn(self, other)
-        if kind is int or isinstance(other, numeric_types):
+    def general(self, other):
+        if type(other) is int or isinstance(other, numeric_types):
             return scalar_fn(self, float(other))
         if isinstance(other, array_t):
             return array_fn(self, other)
-        raise MXNetTypeError(f"type {kind} not supported")
+        raise MXNetTypeError(f"type {type(other)} not supported")
 
     def reflected(self, other):  # ``other <op> self``: Python calls it only when ``other`` is not an NDArray
         if isinstance(other, numeric_types):
             return rscalar_fn(self, float(other))
         raise MXNetTypeError(f"type {type(other)} not supported")
-    method.__name__, reflected.__name__ = f"__{name}__", f"__r{name}__"
-    setattr(NDArray, method.__name__, method)
-    setattr(NDArray, reflected.__name__, reflected)
+    for method in (operator_method(f"__{name}__", OPS[scalar_op], OPS[array_op], general),
+                   operator_method(f"__r{name}__", OPS[rscalar_op], None, reflected)):
+        setattr(NDArray, method.__name__, method)
 
 
 for _name, _row in (("add", _DISPATCH[0]), ("sub", _DISPATCH[1]), ("mul", _DISPATCH[2]),

@@ -219,25 +219,28 @@ def defop(name: str | None = None, *, vjp: Callable | None = None, differentiabl
     return register
 
 
-def _inline_invoke(op: Op, inputs: list, attrs: list, in_expr: str, attr_expr: str) -> str:
-    """The source of ``invoke`` unrolled for ``op`` (empty where it cannot be), for example for ``tanh``::
+def _inline_call(op: Op, inputs: list[str], attrs: list[tuple[str, str]], tag: str = "") -> str:
+    """The source of ``invoke`` unrolled for ``op`` (empty where it cannot be), to run once its NDArray
+    ``inputs`` (names of local variables) are known to be NDArrays; ``attrs`` pairs each attribute with the
+    expression giving its value. The op and its forward are the globals ``_op{tag}`` and ``_fwd{tag}``. For
+    example, for ``tanh``::
 
-        if out is None and type(data) is _A:
-            try:
-                res = _fwd(data._data)
-            except _WRAPPED as err:
-                raise _failed(_op, (data, ), err)
-            ctx = data._ctx
-            if (data._node is not None) and _state.recording:
-                node = _Node(_op, (data, ), _EMPTY, (res,), 1, ctx)
-                return _A(res, ctx, node, 0)
-            return _A(res, ctx, None, 0)
+        try:
+            res = _fwd(data._data)
+        except _WRAPPED as err:
+            raise _failed(_op, (data, ), err)
+        ctx = data._ctx
+        if (data._node is not None) and _state.recording:
+            node = _Node(_op, (data, ), _EMPTY, (res,), 1, ctx)
+            return _A(res, ctx, node, 0)
+        return _A(res, ctx, None, 0)
     """
     nout = op.num_outputs
     if type(nout) is not int or (nout > 1 and op.num_visible is not None):
         return ""
-    first = inputs[0]
-    raw_args = ", ".join([f"{i}._data" for i in inputs] + [f"{a}={a}" for a in attrs])
+    raw_args = ", ".join([f"{i}._data" for i in inputs] + [f"{a}={v}" for a, v in attrs])
+    in_expr = "(" + "".join(i + ", " for i in inputs) + ")"
+    attr_expr = "{" + ", ".join(f"{a!r}: {v}" for a, v in attrs) + "}" if attrs else "_EMPTY"
     in_graph = " or ".join(f"{i}._node is not None" for i in inputs)
     if nout == 1:
         saved = "(res,)" if op.save_outputs else "None"
@@ -246,18 +249,49 @@ def _inline_invoke(op: Op, inputs: list, attrs: list, in_expr: str, attr_expr: s
         saved = "tuple(res)" if op.save_outputs else "None"
         wrap = "[" + ", ".join(f"_A(res[{k}], ctx, {{node}}, {k})" for k in range(nout)) + "]"
     record = "" if op.vjp is None else (
-        f"        if ({in_graph}) and _state.recording:\n"
-        f"            node = _Node(_op, {in_expr}, {attr_expr}, {saved}, {nout}, ctx)\n"
-        f"            return {wrap.format(node='node')}\n")
-    return (f"    if out is None and {' and '.join(f'type({i}) is _A' for i in inputs)}:\n"
-            f"        try:\n"
-            f"            res = _fwd({raw_args})\n"
-            f"        except _WRAPPED as err:\n"
-            f"            raise _failed(_op, {in_expr}, err)\n"
-            + ("" if nout == 1 else f"        if len(res) != {nout}:\n            _check_count(_op, res, {nout})\n")
-            + f"        ctx = {first}._ctx\n"
+        f"    if ({in_graph}) and _state.recording:\n"
+        f"        node = _Node(_op{tag}, {in_expr}, {attr_expr}, {saved}, {nout}, ctx)\n"
+        f"        return {wrap.format(node='node')}\n")
+    return (f"    try:\n"
+            f"        res = _fwd{tag}({raw_args})\n"
+            f"    except _WRAPPED as err:\n"
+            f"        raise _failed(_op{tag}, {in_expr}, err)\n"
+            + ("" if nout == 1 else f"    if len(res) != {nout}:\n        _check_count(_op{tag}, res, {nout})\n")
+            + f"    ctx = {inputs[0]}._ctx\n"
             + record
-            + f"        return {wrap.format(node='None')}\n")
+            + f"    return {wrap.format(node='None')}\n")
+
+
+def _indent(src: str) -> str:
+    return "".join("    " + line for line in src.splitlines(keepends=True))
+
+
+def _namespace(**ops: Op) -> dict[str, Any]:
+    """The globals of generated code: the registry's names, and ``_op{tag}``/``_fwd{tag}`` for each op."""
+    ns: dict[str, Any] = {"_invoke": invoke, "_EMPTY": _EMPTY, "_A": _NDArray, "_state": _state, "_Node": Node,
+                          "_WRAPPED": _WRAPPED_ERRORS, "_failed": _failed, "_check_count": _check_count}
+    for tag, op in ops.items():
+        ns["_op" + tag], ns["_fwd" + tag] = op, op.forward
+    return ns
+
+
+def operator_method(name: str, scalar_op: Op, array_op: Op | None, general: Callable) -> Callable:
+    """``NDArray.<name>(self, other)`` for a Python operator: ``scalar_op`` inlined for a float ``other``,
+    ``array_op`` (if given) for an NDArray, and ``general(self, other)`` for any other operand. This is the
+    hot path of every operator in user code, so the op bodies are generated in place (see
+    :func:`_inline_call`)."""
+    src = (f"def {name}(self, other):\n"
+           f"    kind = type(other)\n"
+           f"    if kind is float and type(self) is _A:\n"
+           + _indent(_inline_call(scalar_op, ["self"], [("scalar", "other"), ("is_int", "True")], "_s")))
+    if array_op is not None:
+        src += ("    if kind is _A and type(self) is _A:\n"
+                + _indent(_inline_call(array_op, ["self", "other"], [], "_a")))
+    src += "    return _general(self, other)\n"
+    ns = _namespace(_s=scalar_op, _a=array_op) if array_op is not None else _namespace(_s=scalar_op)
+    ns["_general"] = general
+    exec(src, ns)
+    return ns[name]
 
 
 def _make_public(op: Op, params: list, doc: str | None) -> Callable:
@@ -267,9 +301,7 @@ def _make_public(op: Op, params: list, doc: str | None) -> Callable:
     body is ``invoke`` unrolled for this op (the forward called with its attributes as keywords, the node
     recorded inline): this is the hot path of every small-array op. Any other call goes through ``invoke``.
     """
-    ns: dict[str, Any] = {"_invoke": invoke, "_op": op, "_EMPTY": _EMPTY, "_fwd": op.forward, "_A": _NDArray,
-                          "_state": _state, "_Node": Node, "_WRAPPED": _WRAPPED_ERRORS, "_failed": _failed,
-                          "_check_count": _check_count}
+    ns = _namespace(_=op)
     sig, inputs, attrs, star = [], [], [], None
     for p in params:
         if p.kind is p.VAR_POSITIONAL:
@@ -286,9 +318,11 @@ def _make_public(op: Op, params: list, doc: str | None) -> Callable:
     in_expr = star if star else "(" + "".join(i + ", " for i in inputs) + ")"
     attr_expr = "{" + ", ".join(f"{a!r}: {a}" for a in attrs) + "}" if attrs else "_EMPTY"
     pyname = op.name if op.name.isidentifier() else "_op"
-    body = _inline_invoke(op, inputs, attrs, in_expr, attr_expr) if inputs and not star else ""
+    body = _inline_call(op, inputs, [(a, a) for a in attrs], "_") if inputs and not star else ""
+    if body:
+        body = f"    if out is None and {' and '.join(f'type({i}) is _A' for i in inputs)}:\n" + _indent(body)
     src = (f"def {pyname}({', '.join(sig)}):\n{body}"
-           f"    return _invoke(_op, {in_expr}, {attr_expr}, out)\n")
+           f"    return _invoke(_op_, {in_expr}, {attr_expr}, out)\n")
     exec(src, ns)
     public = ns[pyname]
     public.__doc__ = doc

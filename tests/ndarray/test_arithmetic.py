@@ -124,6 +124,44 @@ def test_python_operators_pick_mxnets_ops():
     assert (x * np.float32(2)).dtype == np.float32 and (np.float64(2) + x).dtype == np.float32
 
 
+@pytest.mark.parametrize("operand", [2.5, 2, np.float32(2.5), "array"], ids=["float", "int", "np.float32", "array"])
+def test_operators_record_the_op_and_attrs_of_the_public_function(operand):
+    """The operators' inlined bodies (floats, arrays) and their general path (others) record the same node."""
+    x = nd.array([[1.0, 2.0], [3.0, 4.0]])
+    x.attach_grad()
+    other = nd.array([2.0, 3.0]) if operand == "array" else operand
+    for op, (array_op, scalar_op) in {"__mul__": ("broadcast_mul", "_mul_scalar"),
+                                      "__sub__": ("broadcast_sub", "_minus_scalar")}.items():
+        with autograd.record():
+            y = getattr(x, op)(other)
+        want = array_op if operand == "array" else scalar_op
+        assert y._node.op.name == want
+        if operand != "array":
+            assert y._node.attrs == {"scalar": float(operand), "is_int": True}
+        with autograd.pause():
+            assert y._node is not None and getattr(x, op)(other)._node is None
+    with autograd.record():
+        y = 3.0 - x
+    assert y._node.op.name == "_rminus_scalar"
+    y.backward()
+    np.testing.assert_array_equal(x.grad.asnumpy(), -np.ones((2, 2)))
+
+
+def test_operator_failures_name_the_op_and_leave_the_tape_usable():
+    x = nd.array([1.0, 2.0])
+    x.attach_grad()
+    ints = nd.array([1, 2], dtype="int32")
+    with autograd.record():
+        y = x * 3.0
+        with pytest.raises(MXNetError, match=r"broadcast_add: .*expected float32, got int32"):
+            y + ints
+        with pytest.raises(MXNetError, match="_div_scalar: integer division by zero"):
+            ints / 0.0
+        z = y * 2.0
+    z.backward()
+    np.testing.assert_array_equal(x.grad.asnumpy(), [6.0, 6.0])
+
+
 def test_unsupported_operand_raises_type_error():
     with pytest.raises(TypeError, match="not supported"):
         nd.ones(2) + "a"
