@@ -414,11 +414,13 @@ class Block:
         self.collect_params().reset_ctx(ctx)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        for hook in list(self._forward_pre_hooks.values()):
-            hook(self, args)
+        if self._forward_pre_hooks:  # tested first: copying empty hook lists costs more than the call
+            for hook in list(self._forward_pre_hooks.values()):
+                hook(self, args)
         out = self.forward(*args, **kwargs)
-        for hook in list(self._forward_hooks.values()):
-            hook(self, args, out)
+        if self._forward_hooks:
+            for hook in list(self._forward_hooks.values()):
+                hook(self, args, out)
         return out
 
     def forward(self, *args: Any) -> Any:
@@ -538,11 +540,14 @@ class HybridBlock(Block):
 
     def forward(self, x: Any, *args: Any, **kwargs: Any) -> Any:
         """Gather this block's Parameter data on the input's context and call ``hybrid_forward``."""
-        arrays = _flatten_arrays((x, *args))
-        if not arrays:
-            raise ValueError("In HybridBlock, there must be one NDArray or one Symbol in the input. Please check "
-                             "the type of the args.\n")
-        ctx = arrays[0].context
+        if type(x) is NDArray:
+            ctx = x._ctx
+        else:
+            arrays = _flatten_arrays((x, *args))
+            if not arrays:
+                raise ValueError("In HybridBlock, there must be one NDArray or one Symbol in the input. Please "
+                                 "check the type of the args.\n")
+            ctx = arrays[0].context
         try:
             params = {k: v.data(ctx) for k, v in self._reg_params.items()}
         except DeferredInitializationError:

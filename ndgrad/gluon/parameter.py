@@ -255,6 +255,8 @@ class Parameter:
     # ----------------------------------------------------------------- access
     def _check_and_get(self, arr_list: list | None, ctx: Any) -> Any:
         if arr_list is not None:
+            if len(arr_list) == 1 and arr_list[0]._ctx is ctx:  # the common case, without hashing the context
+                return arr_list[0]
             if ctx is list:
                 return arr_list
             if ctx is None:
