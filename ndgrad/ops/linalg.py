@@ -50,6 +50,10 @@ def _dot_cols(bshape: tuple, tb: bool) -> int:
 @defop(vjp=_dot_vjp)
 def dot(lhs, rhs, *, transpose_a=False, transpose_b=False, forward_stype=None):
     """Dot product of two arrays: the last axis of ``lhs`` with the first of ``rhs`` (after transposes)."""
+    if lhs.ndim == 2 and rhs.ndim == 2 and lhs.dtype == rhs.dtype:  # matrices: no reshaping to work out
+        am, bm = (lhs.T if transpose_a else lhs), (rhs.T if transpose_b else rhs)
+        if am.shape[1] == bm.shape[0]:
+            return np.matmul(am, bm)
     if lhs.dtype != rhs.dtype:
         raise MXNetError(f"dot: operands have different dtypes {lhs.dtype} and {rhs.dtype}")
     if lhs.ndim == 1 and rhs.ndim == 1 and (transpose_a or transpose_b):

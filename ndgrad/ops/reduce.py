@@ -24,6 +24,9 @@ def reduce_axes(name: str, ndim: int | tuple, axis, exclude: bool = False) -> tu
     """
     shape = ndim if isinstance(ndim, tuple) else None
     ndim = len(ndim) if shape is not None else ndim
+    if type(axis) is int and -ndim <= axis < ndim:  # one axis, the common case
+        axis %= ndim
+        return tuple(i for i in range(ndim) if i != axis) if exclude else (axis,)
     if axis is None or axis == ():
         return tuple(range(ndim))
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)

@@ -34,6 +34,17 @@ def test_errors_name_the_op_and_the_offending_shapes():
         nd.broadcast_to(x, shape=(2, 5, 4))
     with pytest.raises(MXNetError, match="split_v2"):
         nd.split_v2(x, [1, 2])
+    with pytest.raises(MXNetError, match=r"sum: axis -4 .* shape"):
+        nd.sum(x, axis=-4, exclude=True)
+
+
+def test_matrix_dot_errors_name_the_shapes_and_dtypes():
+    a = nd.ones((2, 3))
+    with pytest.raises(MXNetError, match=r"dot: shapes \(2, 3\) and \(2, 3\) are not aligned"):
+        nd.dot(a, a)
+    with pytest.raises(MXNetError, match="dot: operands have different dtypes float32 and float64"):
+        nd.dot(a, nd.ones((3, 2), dtype="float64"))
+    assert nd.dot(a, a, transpose_b=True).shape == (2, 2) and nd.dot(a, a, transpose_a=True).shape == (3, 3)
 
 
 def test_fluent_methods():
