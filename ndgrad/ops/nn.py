@@ -13,6 +13,7 @@ import numpy as np
 from .. import autograd
 from ..backend import on_device_of, to_host, xp_of
 from ..base import MXNetError, np_dtype
+from .binary import _check_dtypes
 from .registry import defop
 from .registry import fn as F
 
@@ -273,9 +274,25 @@ def _temper(n, dx):
 
 
 def _softmax_vjp(n, g):
-    y, axis = n.output(), n.attrs["axis"]
-    dx = y * (g - F.sum(g * y, axis=axis, keepdims=True))
+    dx = F._backward_softmax(g, n.output(), axis=n.attrs["axis"])
     return (_temper(n, dx),) + (None,) * (len(n.inputs) - 1)
+
+
+def _backward_softmax_vjp(n, gg):
+    g, y = n.inputs
+    axis = n.attrs["axis"]
+    s = F.sum(g * y, axis=axis, keepdims=True)
+    dg = y * gg - y * F.sum(gg * y, axis=axis, keepdims=True)
+    dy = gg * (g - s) - g * F.sum(gg * y, axis=axis, keepdims=True)
+    return dg, dy
+
+
+@defop(vjp=_backward_softmax_vjp)
+def _backward_softmax(grad, output, *, axis=-1):
+    """The gradient of softmax from its output ``y``: ``y * (grad - sum(grad * y, axis))``, one op on the
+    backward path instead of four."""
+    _check_dtypes("_backward_softmax", (grad, output))
+    return output * (grad - (grad * output).sum(axis=axis, keepdims=True))
 
 
 @defop(vjp=_softmax_vjp, save_outputs=True, fluent=True)
@@ -307,9 +324,22 @@ def _lengthless_input(name, data, axis, dtype, use_length):
 
 
 def _log_softmax_vjp(n, g):
+    return _temper(n, F._backward_log_softmax(g, n.output(), axis=n.attrs["axis"]))
+
+
+def _backward_log_softmax_vjp(n, gg):
+    g, y = n.inputs
     axis = n.attrs["axis"]
-    dx = g - F.exp(n.output()) * F.sum(g, axis=axis, keepdims=True)
-    return _temper(n, dx)
+    e = F.exp(y)
+    return gg - F.sum(gg * e, axis=axis, keepdims=True), -(gg * e * F.sum(g, axis=axis, keepdims=True))
+
+
+@defop(vjp=_backward_log_softmax_vjp)
+def _backward_log_softmax(grad, output, *, axis=-1):
+    """The gradient of log_softmax from its output ``y``: ``grad - exp(y) * sum(grad, axis)``, one op on
+    the backward path instead of four."""
+    _check_dtypes("_backward_log_softmax", (grad, output))
+    return grad - np.exp(output) * grad.sum(axis=axis, keepdims=True)
 
 
 @defop(vjp=_log_softmax_vjp, save_outputs=True, fluent=True)
