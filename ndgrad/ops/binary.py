@@ -169,7 +169,8 @@ def _backward_mul_vjp(n, g_a, g_b):
 def _backward_mul(grad, lhs, rhs):
     """The gradients of ``lhs * rhs``: ``(grad * rhs, grad * lhs)``, each skipped when ``grad`` is a
     broadcast 1."""
-    if grad.dtype != lhs.dtype or grad.dtype != rhs.dtype:
+    dtype = grad.dtype
+    if lhs.dtype is not dtype or rhs.dtype is not dtype:  # identity first: NumPy shares its builtin dtypes
         _check_dtypes("_backward_mul", (grad, lhs, rhs))
     strides = grad.strides
     if not strides or strides[-1]:  # not a broadcast constant: the common case, without the full test
