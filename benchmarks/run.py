@@ -5,8 +5,9 @@
 Each workload's framework step and its NumPy floor run alternately in one process, after warm-up; the
 table gives medians (per op where the workload counts ops) and the ratio ndgrad/floor. With
 --mxnet-python, the same workload code runs under the real MXNet in a subprocess (PyTorch likewise), timed
-as consecutive steps; "ndgrad alone" is ndgrad timed the same way, the column to compare with them. The
-frameworks take turns over several rounds; the table gives the medians over the rounds.
+as consecutive steps; "ndgrad alone" is ndgrad timed the same way, the column to compare with them. Each
+round takes the workloads in turn, timing ndgrad alone, MXNet and PyTorch back to back; the table gives the
+medians over the rounds, and "vs MXNet"/"vs PyTorch" is the median of the per-round ratios ndgrad alone / other.
 """
 from __future__ import annotations
 
@@ -104,7 +105,9 @@ def _fmt(seconds: float) -> str:
 
 
 def _combine(rounds: list[dict]) -> dict:
-    """One result per workload from several rounds: medians of the times, and the median per-round ratio."""
+    """One result per workload from several rounds: medians of the times, the median per-round ratio to the
+    floor, and the median per-round ratio of ndgrad alone to each other framework (paired within a round, so
+    that a drift of the machine's speed between rounds cancels)."""
     out = {}
     for name in rounds[0]:
         rs = [r[name] for r in rounds]
@@ -116,6 +119,10 @@ def _combine(rounds: list[dict]) -> dict:
         for key in ("alone_s", "mxnet_s", "torch_s"):
             if all(key in r for r in rs):
                 res[key] = float(np.median([r[key] for r in rs]))
+        for framework in ("mxnet", "torch"):
+            if f"{framework}_s" in res and "alone_s" in res:
+                paired = [r["alone_s"] / r[f"{framework}_s"] for r in rs]
+                res[f"vs_{framework}"], res[f"round_vs_{framework}"] = float(np.median(paired)), paired
         out[name] = res
     return out
 
@@ -129,7 +136,8 @@ def main() -> None:
     parser.add_argument("--framework", default="ndgrad", help="'mxnet' or 'torch': print its medians as JSON")
     parser.add_argument("--repeats", type=int, default=None)
     parser.add_argument("--rounds", type=int, default=None,
-                        help="rounds of ndgrad, MXNet and PyTorch in turn (medians over rounds; default 3)")
+                        help="rounds of every workload, each timed in ndgrad, MXNet and PyTorch in turn (medians over "
+                             "rounds; default 3)")
     parser.add_argument("workloads", nargs="*", default=WORKLOADS)
     args = parser.parse_args()
     repeats = args.repeats or (7 if args.quick else 25)
@@ -146,22 +154,24 @@ def main() -> None:
         return
     import ndgrad
 
-    # The machine's speed drifts over tens of seconds, so each round times ndgrad (against its floor, in
-    # alternation) and then the other frameworks, and the table gives medians over the rounds.
+    # The machine's speed drifts over seconds, so each round takes the workloads one at a time: ndgrad against
+    # its floor (in alternation), then ndgrad alone and the other frameworks back to back; the table gives
+    # medians over the rounds, and ratios to the other frameworks paired within each round.
     rounds = []
     for _ in range(args.rounds or (1 if args.quick else 3)):
-        res = {n: measure(n, ndgrad, repeats if n != "big_elementwise" else max(5, repeats // 3))
-               for n in args.workloads}
-        res = {k: v for k, v in res.items() if v}
-        # ndgrad timed as the other frameworks are (consecutive steps, no floor in between): the columns
-        # compared with MXNet and PyTorch; the floor's big temporaries would otherwise evict ndgrad's caches
-        for n, sec in framework_medians(lambda n: getattr(workloads, f"make_{n}")(ndgrad), list(res),
-                                        max(5, repeats // 3)).items():
-            res[n]["alone_s"] = sec
-        for framework, python in (("mxnet", args.mxnet_python), ("torch", args.torch_python)):
-            if python:
-                for n, sec in measure_other(python, framework, list(res), max(5, repeats // 3)).items():
-                    res[n][f"{framework}_s"] = sec
+        res = {}
+        for n in args.workloads:
+            reps = repeats if n != "big_elementwise" else max(5, repeats // 3)
+            stats = measure(n, ndgrad, reps)
+            if not stats:
+                continue
+            # ndgrad timed as the other frameworks are (consecutive steps, no floor in between): the column
+            # compared with MXNet and PyTorch; the floor's big temporaries would otherwise evict ndgrad's caches
+            stats["alone_s"] = framework_medians(lambda n: getattr(workloads, f"make_{n}")(ndgrad), [n], reps)[n]
+            for framework, python in (("mxnet", args.mxnet_python), ("torch", args.torch_python)):
+                if python:
+                    stats[f"{framework}_s"] = measure_other(python, framework, [n], reps)[n]
+            res[n] = stats
         rounds.append(res)
     results = _combine(rounds)
     for name in MEMORY_WORKLOADS:
@@ -174,16 +184,20 @@ def main() -> None:
             results[name]["ndgrad"]["peak_bytes"], results[name]["floor"]["peak_bytes"] = (peak_memory(step),
                                                                                           peak_memory(floor))
     print(f"{'workload':18}{'ndgrad':>12}{'NumPy floor':>13}{'ratio':>7}{'ndgrad alone':>14}{'MXNet 1.9.1':>13}"
-          f"{'PyTorch':>12}{'peak MiB':>14}")
+          f"{'PyTorch':>12}{'vs MXNet':>10}{'vs PyTorch':>12}{'peak MiB':>14}")
     for n, r in results.items():
         others = [_fmt(r[k]) if k in r else "-" for k in ("alone_s", "mxnet_s", "torch_s")]
+        versus = [f"{r[k]:.3f}" if k in r else "-" for k in ("vs_mxnet", "vs_torch")]
         peak = (f"{r['ndgrad']['peak_bytes'] / 2**20:.1f} / {r['floor']['peak_bytes'] / 2**20:.1f}"
                 if "peak_bytes" in r["ndgrad"] else "-")
         print(f"{n:18}{_fmt(r['ndgrad']['median_s']):>12}{_fmt(r['floor']['median_s']):>13}"
-              f"{r['ratio']:7.2f}{others[0]:>14}{others[1]:>13}{others[2]:>12}{peak:>14}")
+              f"{r['ratio']:7.2f}{others[0]:>14}{others[1]:>13}{others[2]:>12}{versus[0]:>10}{versus[1]:>12}{peak:>14}")
     if len(rounds) > 1:
-        print("ratio per round: " + "; ".join(f"{n} " + ", ".join(f"{x:.2f}" for x in r["round_ratios"])
-                                             for n, r in results.items()))
+        for key, label in (("round_ratios", "ratio to the floor"), ("round_vs_mxnet", "alone / MXNet"),
+                           ("round_vs_torch", "alone / PyTorch")):
+            rows = [f"{n} " + ", ".join(f"{x:.3f}" for x in r[key]) for n, r in results.items() if key in r]
+            if rows:
+                print(f"{label} per round: " + "; ".join(rows))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=1) + "\n")
