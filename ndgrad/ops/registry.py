@@ -280,15 +280,15 @@ def operator_method(name: str, scalar_op: Op, array_op: Op | None, general: Call
     ``array_op`` (if given) for an NDArray, and ``general(self, other)`` for any other operand. This is the
     hot path of every operator in user code, so the op bodies are generated in place (see
     :func:`_inline_call`)."""
-    src = (f"def {name}(self, other):\n"
-           f"    kind = type(other)\n"
-           f"    if kind is float and type(self) is _A:\n"
-           + _indent(_inline_call(scalar_op, ["self"], [("scalar", "other"), ("is_int", "True")], "_s")))
-    if array_op is not None:
-        src += ("    if kind is _A and type(self) is _A:\n"
-                + _indent(_inline_call(array_op, ["self", "other"], [], "_a")))
+    src = f"def {name}(self, other):\n    kind = type(other)\n"
+    ops = {"_s": scalar_op} if array_op is None else {"_s": scalar_op, "_a": array_op}
+    for tag, kind, inputs, attrs in (("_s", "float", ["self"], [("scalar", "other"), ("is_int", "True")]),
+                                     ("_a", "_A", ["self", "other"], [])):
+        body = _inline_call(ops[tag], inputs, attrs, tag) if tag in ops else ""
+        if body:
+            src += f"    if kind is {kind} and type(self) is _A:\n" + _indent(body)
     src += "    return _general(self, other)\n"
-    ns = _namespace(_s=scalar_op, _a=array_op) if array_op is not None else _namespace(_s=scalar_op)
+    ns = _namespace(**ops)
     ns["_general"] = general
     exec(src, ns)
     return ns[name]
