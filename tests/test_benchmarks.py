@@ -28,3 +28,17 @@ def test_training_workloads_lower_the_loss(name):
     for _ in range(5):
         last = step().mean().asscalar()
     assert np.isfinite(first) and last < first
+
+
+def test_combine_pairs_each_round_with_the_other_frameworks():
+    import run
+
+    def round_(alone, mxnet, ratio):
+        stats = {"median_s": 1.0, "iqr_s": 0.0}
+        return {"w": {"ndgrad": stats, "floor": stats, "ratio": ratio, "ops_per_step": 1, "alone_s": alone,
+                      "mxnet_s": mxnet}}
+    # the machine slows down in the second round: each round's own ratio stays 0.5
+    res = run._combine([round_(1.0, 2.0, 1.1), round_(3.0, 6.0, 1.3), round_(1.2, 2.4, 1.2)])["w"]
+    assert res["vs_mxnet"] == 0.5 and res["round_vs_mxnet"] == [0.5, 0.5, 0.5]
+    assert res["alone_s"] == 1.2 and res["mxnet_s"] == 2.4 and res["ratio"] == 1.2
+    assert "vs_torch" not in res
