@@ -135,7 +135,8 @@ class SoftmaxCrossEntropyLoss(Loss):
             if label.size != math.prod(expected):
                 raise MXNetError(f"{self.name}: sparse labels of shape {label.shape} do not match the prediction "
                                  f"of shape {pred.shape}: expected one class index per sample, shape {expected}")
-            loss = -F.pick(pred, label.reshape(expected), axis=self._axis, keepdims=True)
+            index = label if label.shape == expected else label.reshape(expected)
+            loss = -F.pick(pred, index, axis=self._axis, keepdims=True)
         else:
             label = label_as(pred, label, self.name)
             loss = -F.sum(pred * label, axis=self._axis, keepdims=True)
