@@ -137,7 +137,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=None)
     parser.add_argument("--rounds", type=int, default=None,
                         help="rounds of every workload, each timed in ndgrad, MXNet and PyTorch in turn (medians over "
-                             "rounds; default 3)")
+                             "rounds; default 5)")
     parser.add_argument("workloads", nargs="*", default=WORKLOADS)
     args = parser.parse_args()
     repeats = args.repeats or (7 if args.quick else 25)
@@ -158,7 +158,7 @@ def main() -> None:
     # its floor (in alternation), then ndgrad alone and the other frameworks back to back; the table gives
     # medians over the rounds, and ratios to the other frameworks paired within each round.
     rounds = []
-    for _ in range(args.rounds or (1 if args.quick else 3)):
+    for _ in range(args.rounds or (1 if args.quick else 5)):
         res = {}
         for n in args.workloads:
             reps = repeats if n != "big_elementwise" else max(5, repeats // 3)
