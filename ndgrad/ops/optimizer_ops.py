@@ -136,15 +136,20 @@ def k_ftml(weight, grad, d, v, z, lr, t, beta1=0.6, beta2=0.999, epsilon=1e-8, w
     np.negative(weight, out=weight)
 
 
-def _adam_step(g, mean, var, lr, beta1, beta2, epsilon):
-    """Update Adam's moving averages with gradient ``g`` in place, then turn ``g`` (reused as scratch) into
-    the step ``lr * mean / (sqrt(var) + epsilon)``."""
+def _moments(g, mean, var, beta1, beta2):
+    """Update Adam's moving averages of ``g`` and ``g**2`` in place; ``g`` is used as scratch."""
     mean *= beta1
     mean += (1.0 - beta1) * g
     var *= beta2
     np.square(g, out=g)
     g *= 1.0 - beta2
     var += g
+
+
+def _adam_step(g, mean, var, lr, beta1, beta2, epsilon):
+    """Update Adam's moving averages with gradient ``g`` in place, then turn ``g`` (reused as scratch) into
+    the step ``lr * mean / (sqrt(var) + epsilon)``."""
+    _moments(g, mean, var, beta1, beta2)
     np.sqrt(var, out=g)
     g += epsilon
     np.divide(mean, g, out=g)
@@ -245,12 +250,7 @@ def k_lamb_phase1(weight, grad, mean, var, t, wd, beta1=0.9, beta2=0.999, epsilo
                   rescale_grad=1.0, clip_gradient=-1.0):
     """LAMB phase 1: returns g = mean_hat / (sqrt(var_hat) + epsilon) + wd * weight (states updated)."""
     g = _rescaled(grad, rescale_grad, clip_gradient)
-    mean *= beta1
-    mean += (1.0 - beta1) * g
-    var *= beta2
-    np.square(g, out=g)
-    g *= 1.0 - beta2
-    var += g
+    _moments(g, mean, var, beta1, beta2)
     if bias_correction:
         np.divide(var, 1.0 - beta2 ** t, out=g)
         np.sqrt(g, out=g)
