@@ -282,9 +282,8 @@ def _backward_softmax_vjp(n, gg):
     g, y = n.inputs
     axis = n.attrs["axis"]
     s = F.sum(g * y, axis=axis, keepdims=True)
-    dg = y * gg - y * F.sum(gg * y, axis=axis, keepdims=True)
-    dy = gg * (g - s) - g * F.sum(gg * y, axis=axis, keepdims=True)
-    return dg, dy
+    t = F.sum(gg * y, axis=axis, keepdims=True)
+    return y * (gg - t), gg * (g - s) - g * t
 
 
 @defop(vjp=_backward_softmax_vjp)
