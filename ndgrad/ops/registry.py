@@ -239,8 +239,7 @@ def _inline_call(op: Op, inputs: list[str], attrs: list[tuple[str, str]], tag: s
     if type(nout) is not int or (nout > 1 and op.num_visible is not None):
         return ""
     raw_args = ", ".join([f"{i}._data" for i in inputs] + [f"{a}={v}" for a, v in attrs])
-    in_expr = "(" + "".join(i + ", " for i in inputs) + ")"
-    attr_expr = "{" + ", ".join(f"{a!r}: {v}" for a, v in attrs) + "}" if attrs else "_EMPTY"
+    in_expr, attr_expr = _tuple_source(inputs), _dict_source(attrs)
     in_graph = " or ".join(f"{i}._node is not None" for i in inputs)
     if nout == 1:
         saved = "(res,)" if op.save_outputs else "None"
@@ -260,6 +259,15 @@ def _inline_call(op: Op, inputs: list[str], attrs: list[tuple[str, str]], tag: s
             + f"    ctx = {inputs[0]}._ctx\n"
             + record
             + f"    return {wrap.format(node='None')}\n")
+
+
+def _tuple_source(names: list[str]) -> str:
+    return "(" + "".join(i + ", " for i in names) + ")"
+
+
+def _dict_source(pairs: list[tuple[str, str]]) -> str:
+    """Source of the attribute dict ``{name: expression}`` (the shared empty dict when there is none)."""
+    return "{" + ", ".join(f"{a!r}: {v}" for a, v in pairs) + "}" if pairs else "_EMPTY"
 
 
 def _indent(src: str) -> str:
@@ -315,14 +323,13 @@ def _make_public(op: Op, params: list, doc: str | None) -> Callable:
             sig.append(f"{p.name}=_d_{p.name}")
         (attrs if p.kind is p.KEYWORD_ONLY else inputs).append(p.name)
     sig += ["out=None", "name=None"]
-    in_expr = star if star else "(" + "".join(i + ", " for i in inputs) + ")"
-    attr_expr = "{" + ", ".join(f"{a!r}: {a}" for a in attrs) + "}" if attrs else "_EMPTY"
+    pairs = [(a, a) for a in attrs]
     pyname = op.name if op.name.isidentifier() else "_op"
-    body = _inline_call(op, inputs, [(a, a) for a in attrs], "_") if inputs and not star else ""
+    body = _inline_call(op, inputs, pairs, "_") if inputs and not star else ""
     if body:
         body = f"    if out is None and {' and '.join(f'type({i}) is _A' for i in inputs)}:\n" + _indent(body)
     src = (f"def {pyname}({', '.join(sig)}):\n{body}"
-           f"    return _invoke(_op_, {in_expr}, {attr_expr}, out)\n")
+           f"    return _invoke(_op_, {star or _tuple_source(inputs)}, {_dict_source(pairs)}, out)\n")
     exec(src, ns)
     public = ns[pyname]
     public.__doc__ = doc
